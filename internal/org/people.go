@@ -316,3 +316,11 @@ func (s *Store) DeletePerson(ctx context.Context, p Principal, id int64) error {
 		return audit.Record(ctx, tx, p.actor(), "delete", "person", fmt.Sprint(id), x, nil)
 	})
 }
+
+// PersonByCode returns one person by 工号.
+func (s *Store) PersonByCode(ctx context.Context, p Principal, code string) (Person, error) {
+	if err := p.Require(PermPeopleRead); err != nil {
+		return Person{}, err
+	}
+	return getPerson(ctx, s.DB, p.Scope, "code", strings.TrimSpace(code))
+}
