@@ -54,11 +54,11 @@ func TestHashAndCheck(t *testing.T) {
 
 func TestStrength(t *testing.T) {
 	cases := map[string]bool{
-		"short1A!":       false,
-		"alllowercase1":  false,
-		"Abcdefghij1":    true,
-		"abcdefgh1!":     true,
-		"Zhangsan2026!":  false, // contains the username
+		"short1A!":      false,
+		"alllowercase1": false,
+		"Abcdefghij1":   true,
+		"abcdefgh1!":    true,
+		"Zhangsan2026!": false, // contains the username
 		"密码密码密码密码密码Ab1": true,
 	}
 	for pw, ok := range cases {
