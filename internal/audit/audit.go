@@ -202,7 +202,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Entry, int, error) 
 		add("object_id = $%d", f.ObjectID)
 	}
 	if f.Actor != "" {
-		add(`actor LIKE $%d ESCAPE '\'`, store.Like(f.Actor))
+		add(`lower(actor) LIKE lower($%d) ESCAPE '\'`, store.Like(f.Actor))
 	}
 	if !f.From.IsZero() {
 		add("at >= $%d", f.From.UTC())

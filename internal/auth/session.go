@@ -15,6 +15,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // Policy holds the login rules. Zero fields take the defaults.
@@ -166,13 +167,7 @@ func (s *Service) recordFailure(ctx context.Context, u org.User, failures int, p
 }
 
 // Shanghai is the time zone users see.
-var Shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
+var Shanghai = tz.Shanghai
 
 // Resolve returns the session and user for a cookie value, or Unauthorized when it is unknown,
 // expired, idle too long, or the user is disabled.

@@ -11,6 +11,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // Person statuses.
@@ -147,7 +148,7 @@ func (s *Store) People(ctx context.Context, p Principal, f PersonFilter) ([]Pers
 	w.scope("u.path", p.Scope)
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(p.name LIKE ? ESCAPE '\' OR p.code LIKE ? ESCAPE '\' OR p.post LIKE ? ESCAPE '\')`, like, like, like)
+		w.add(`(lower(p.name) LIKE lower(?) ESCAPE '\' OR lower(p.code) LIKE lower(?) ESCAPE '\' OR lower(p.post) LIKE lower(?) ESCAPE '\')`, like, like, like)
 	}
 	if f.Status != "" {
 		w.add("p.status = ?", f.Status)
@@ -180,6 +181,21 @@ func (s *Store) People(ctx context.Context, p Principal, f PersonFilter) ([]Pers
 	return out, total, rows.Err()
 }
 
+// leftOn is the date a person left: none while active; for a leaver the given date, else the
+// date already recorded, else today in China.
+func leftOn(status string, given, recorded *time.Time) *time.Time {
+	switch {
+	case status == Active:
+		return nil
+	case given != nil:
+		return given
+	case recorded != nil:
+		return recorded
+	}
+	d := tz.Today()
+	return &d
+}
+
 // CreatePerson adds a person to a unit in the caller's scope.
 func (s *Store) CreatePerson(ctx context.Context, p Principal, in PersonInput) (Person, error) {
 	var x Person
@@ -204,6 +220,7 @@ func CreatePersonTx(ctx context.Context, tx store.Querier, p Principal, in Perso
 	if err != nil {
 		return Person{}, err
 	}
+	left = leftOn(in.Status, left, nil)
 	now := store.Now()
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO people (code, name, unit_id, post, status, left_on, created_at, updated_at)
@@ -266,17 +283,7 @@ func UpdatePersonTx(ctx context.Context, tx store.Querier, p Principal, id int64
 	if err != nil {
 		return Person{}, err
 	}
-	if in.Status == Left && left == nil {
-		if before.LeftOn != nil {
-			left = before.LeftOn
-		} else {
-			d := time.Now().UTC().Truncate(24 * time.Hour)
-			left = &d
-		}
-	}
-	if in.Status == Active {
-		left = nil
-	}
+	left = leftOn(in.Status, left, before.LeftOn)
 	_, err = tx.ExecContext(ctx, `UPDATE people SET code = $1, name = $2, unit_id = $3, post = $4, status = $5, left_on = $6, updated_at = $7 WHERE id = $8`,
 		in.Code, in.Name, unit.ID, in.Post, in.Status, left, store.Now(), id)
 	if store.IsUnique(err) {

@@ -161,7 +161,7 @@ func (s *Store) Units(ctx context.Context, p Principal, f UnitFilter) ([]Unit, i
 	w.scope("u.path", p.Scope)
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(u.name LIKE ? ESCAPE '\' OR u.code LIKE ? ESCAPE '\')`, like, like)
+		w.add(`(lower(u.name) LIKE lower(?) ESCAPE '\' OR lower(u.code) LIKE lower(?) ESCAPE '\')`, like, like)
 	}
 	if f.Kind != "" {
 		w.add("u.kind = ?", string(f.Kind))
@@ -230,6 +230,9 @@ func CreateUnitTx(ctx context.Context, tx store.Querier, p Principal, in UnitInp
 	if err := in.normalize(); err != nil {
 		return Unit{}, err
 	}
+	if err := lockTree(ctx, tx); err != nil {
+		return Unit{}, err
+	}
 	parent, err := resolveParent(ctx, tx, p, &in)
 	if err != nil {
 		return Unit{}, err
@@ -254,6 +257,9 @@ func CreateUnitTx(ctx context.Context, tx store.Querier, p Principal, in UnitInp
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO units (code, name, kind, parent_id, path, sort_order, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, '', $5, $6, $6) RETURNING id`, in.Code, in.Name, string(in.Kind), parentID, in.SortOrder, now).Scan(&id)
+	if store.IsUnique(err) && parent == nil {
+		return Unit{}, errs.Field("parent_id", "请选择上级单位(总队只能有一个)")
+	}
 	if store.IsUnique(err) {
 		return Unit{}, errs.Field("code", "单位编码 "+in.Code+" 已存在")
 	}
@@ -328,6 +334,9 @@ func UpdateUnitTx(ctx context.Context, tx store.Querier, p Principal, id int64, 
 		return Unit{}, err
 	}
 	if err := in.normalize(); err != nil {
+		return Unit{}, err
+	}
+	if err := lockTree(ctx, tx); err != nil {
 		return Unit{}, err
 	}
 	before, err := getUnit(ctx, tx, p.Scope, "id", id)
@@ -412,6 +421,9 @@ func (s *Store) DeleteUnit(ctx context.Context, p Principal, id int64) error {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := lockTree(ctx, tx); err != nil {
+			return err
+		}
 		u, err := getUnit(ctx, tx, p.Scope, "id", id)
 		if err != nil {
 			return err
@@ -432,6 +444,15 @@ func (s *Store) DeleteUnit(ctx context.Context, p Principal, id int64) error {
 		}
 		return audit.Record(ctx, tx, p.actor(), "delete", "unit", fmt.Sprint(id), u, nil)
 	})
+}
+
+// lockTree serialises changes to the unit tree across transactions and instances. Reads need no
+// lock: a path is rewritten in one statement, so readers see the old or the new tree.
+func lockTree(ctx context.Context, q store.Querier) error {
+	if _, err := q.ExecContext(ctx, `UPDATE units_lock SET id = 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("org: lock unit tree: %w", err)
+	}
+	return nil
 }
 
 func (p Principal) actor() audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }

@@ -205,7 +205,7 @@ func (s *Store) Users(ctx context.Context, p Principal, f UserFilter) ([]User, i
 	w.scope("u.path", p.Scope)
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(s.username LIKE ? ESCAPE '\' OR s.display_name LIKE ? ESCAPE '\')`, like, like)
+		w.add(`(lower(s.username) LIKE lower(?) ESCAPE '\' OR lower(s.display_name) LIKE lower(?) ESCAPE '\')`, like, like)
 	}
 	if f.Role != "" {
 		w.add(`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = s.id AND r.role = ?)`, string(f.Role))
@@ -243,7 +243,7 @@ func (s *Store) CreateUser(ctx context.Context, p Principal, in UserInput, passw
 		if err := p.Require(PermUsersWrite); err != nil {
 			return err
 		}
-		if err := s.checkUserInput(ctx, tx, p, &in); err != nil {
+		if err := s.checkUserInput(ctx, tx, p, &in, 0); err != nil {
 			return err
 		}
 		now := store.Now()
@@ -269,9 +269,26 @@ func (s *Store) CreateUser(ctx context.Context, p Principal, in UserInput, passw
 	return x, err
 }
 
-func (s *Store) checkUserInput(ctx context.Context, q store.Querier, p Principal, in *UserInput) error {
+func (s *Store) checkUserInput(ctx context.Context, q store.Querier, p Principal, in *UserInput, self int64) error {
 	if err := in.normalize(); err != nil {
 		return err
+	}
+	// Checked before writing so that the error names the right field; the unique indexes still
+	// guard against a concurrent insert.
+	var taken int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = $1 AND id <> $2`, in.Username, self).Scan(&taken); err != nil {
+		return fmt.Errorf("org: check username: %w", err)
+	}
+	if taken > 0 {
+		return errs.Field("username", "用户名 "+in.Username+" 已存在")
+	}
+	if in.PersonID != 0 {
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE person_id = $1 AND id <> $2`, in.PersonID, self).Scan(&taken); err != nil {
+			return fmt.Errorf("org: check person: %w", err)
+		}
+		if taken > 0 {
+			return errs.Field("person_id", "该人员已有账号")
+		}
 	}
 	if in.PersonID != 0 {
 		person, err := getPerson(ctx, q, p.Scope, "id", in.PersonID)
@@ -323,11 +340,14 @@ func (s *Store) UpdateUser(ctx context.Context, p Principal, id int64, in UserIn
 		if err != nil {
 			return err
 		}
-		if err := s.checkUserInput(ctx, tx, p, &in); err != nil {
+		if err := s.checkUserInput(ctx, tx, p, &in, id); err != nil {
 			return err
 		}
-		if id == p.UserID && (in.Disabled || !hasRole(in.Roles, RoleAdmin) && hasRole(before.Roles, RoleAdmin)) {
-			return errs.Field("roles", "不能停用自己的账号或取消自己的管理员角色")
+		if id == p.UserID && in.Disabled {
+			return errs.Field("disabled", "不能停用自己的账号")
+		}
+		if id == p.UserID && !hasRole(in.Roles, RoleAdmin) && hasRole(before.Roles, RoleAdmin) {
+			return errs.Field("roles", "不能取消自己的管理员角色")
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE users SET username = $1, display_name = $2, person_id = $3, unit_id = $4, scope_unit_id = $5,
 			disabled = $6, updated_at = $7 WHERE id = $8`,

@@ -3,6 +3,7 @@ package org
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -32,8 +33,8 @@ func checkText(field, label, s string, required bool, max int) error {
 	if utf8.RuneCountInString(s) > max {
 		return errs.Field(field, label+"过长(最多 "+itoa(max)+" 个字)")
 	}
-	if strings.ContainsAny(s, "\x00\r\n") {
-		return errs.Field(field, label+"不能包含换行或控制字符")
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return errs.Field(field, label+"不能包含换行、制表符或其他控制字符")
 	}
 	return nil
 }

@@ -13,6 +13,12 @@ CREATE TABLE units (
     updated_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX units_path ON units(path);
+-- Exactly one root (总队), even when two instances create one at the same moment.
+CREATE UNIQUE INDEX units_one_root ON units ((parent_id IS NULL)) WHERE parent_id IS NULL;
+-- Writers of the tree take this row's lock first, so a unit is never created under a parent
+-- whose path another transaction is rewriting.
+CREATE TABLE units_lock (id INTEGER PRIMARY KEY CHECK (id = 1));
+INSERT INTO units_lock (id) VALUES (1);
 CREATE INDEX units_parent ON units(parent_id);
 
 CREATE TABLE people (
@@ -111,4 +117,5 @@ DROP TABLE sessions;
 DROP TABLE user_roles;
 DROP TABLE users;
 DROP TABLE people;
+DROP TABLE units_lock;
 DROP TABLE units;
