@@ -238,3 +238,26 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Entry, int, error) 
 	}
 	return out, total, rows.Err()
 }
+
+var actionLabels = map[string]string{
+	"create": "新增", "update": "修改", "delete": "删除", "password": "设置密码", "lock": "锁定账号",
+	"revoke": "吊销", "import": "导入", "demo": "生成演示数据",
+}
+
+// ActionLabel is an action's Chinese name.
+func ActionLabel(action string) string {
+	if l, ok := actionLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
+var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌"}
+
+// ObjectLabel is an object type's Chinese name.
+func ObjectLabel(objectType string) string {
+	if l, ok := objectLabels[objectType]; ok {
+		return l
+	}
+	return objectType
+}

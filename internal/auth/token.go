@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -31,8 +33,8 @@ type Token struct {
 // (ttl 0: no expiry). It returns the secret to hand to the machine.
 func (s *Service) CreateToken(ctx context.Context, u org.User, name string, ttl time.Duration) (Token, string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len([]rune(name)) > 100 {
-		return Token{}, "", errs.Field("name", "令牌名称不能为空且不超过 100 个字")
+	if name == "" || len([]rune(name)) > 100 || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return Token{}, "", errs.Field("name", "令牌名称不能为空、不超过 100 个字且不含控制字符")
 	}
 	if ttl < 0 {
 		return Token{}, "", errs.Field("ttl", "有效期不能为负")
@@ -102,11 +104,14 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &exp, &used, &t.Revoked); err != nil {
 			return nil, fmt.Errorf("auth: read token: %w", err)
 		}
+		t.CreatedAt = t.CreatedAt.UTC()
 		if exp.Valid {
-			t.ExpiresAt = &exp.Time
+			e := exp.Time.UTC()
+			t.ExpiresAt = &e
 		}
 		if used.Valid {
-			t.LastUsedAt = &used.Time
+			u := used.Time.UTC()
+			t.LastUsedAt = &u
 		}
 		out = append(out, t)
 	}

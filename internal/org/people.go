@@ -245,6 +245,9 @@ func resolveUnit(ctx context.Context, q store.Querier, s Scope, id int64, code s
 	case id != 0:
 		u, err = getUnit(ctx, q, s, "id", id)
 	case strings.TrimSpace(code) != "":
+		if !codeRE.MatchString(strings.TrimSpace(code)) {
+			return u, errs.Field("unit_id", "所属单位编码无效")
+		}
 		u, err = getUnit(ctx, q, s, "code", strings.TrimSpace(code))
 	default:
 		return u, errs.Field("unit_id", "请选择所属单位")
@@ -328,6 +331,9 @@ func (s *Store) DeletePerson(ctx context.Context, p Principal, id int64) error {
 func (s *Store) PersonByCode(ctx context.Context, p Principal, code string) (Person, error) {
 	if err := p.Require(PermPeopleRead); err != nil {
 		return Person{}, err
+	}
+	if !codeRE.MatchString(strings.TrimSpace(code)) {
+		return Person{}, errs.E(errs.NotFound, "人员不存在或不在您的管辖范围内")
 	}
 	return getPerson(ctx, s.DB, p.Scope, "code", strings.TrimSpace(code))
 }

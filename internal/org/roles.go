@@ -112,6 +112,17 @@ func (p Principal) Can(perm Perm) bool {
 	return false
 }
 
+// Perms lists every permission p holds, each once, in a stable order.
+func (p Principal) Perms() []Perm {
+	var out []Perm
+	for _, perm := range []Perm{PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead} {
+		if p.Can(perm) {
+			out = append(out, perm)
+		}
+	}
+	return out
+}
+
 // Require returns a Forbidden error unless p may do perm.
 func (p Principal) Require(perm Perm) error {
 	if p.Can(perm) {

@@ -286,6 +286,9 @@ func resolveParent(ctx context.Context, q store.Querier, p Principal, in *UnitIn
 	}
 	var parent Unit
 	var err error
+	if in.ParentID == 0 && !codeRE.MatchString(strings.TrimSpace(in.ParentCode)) {
+		return nil, errs.Field("parent_id", "上级单位编码无效")
+	}
 	if in.ParentID != 0 {
 		parent, err = getUnit(ctx, q, p.Scope, "id", in.ParentID)
 	} else {

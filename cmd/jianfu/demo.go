@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/jianfu-gov/jianfu/internal/config"
+	"github.com/jianfu-gov/jianfu/internal/demo"
+	"github.com/jianfu-gov/jianfu/internal/store"
+)
+
+func runDemo(ctx context.Context, args []string) error {
+	fs, c := newFlags("demo", "demo [--preset small|province|national] [--seed 1] [--db jianfu-demo.db] [--addr 127.0.0.1:8080]")
+	fs.Lookup("db").DefValue = "jianfu-demo.db"
+	fs.Set("db", "jianfu-demo.db")
+	preset := fs.String("preset", "small", "规模:small(几秒可用)、province(约 1 万人)、national(约 20 万人,用于压测)")
+	seed := fs.Int64("seed", 1, "随机种子:同一种子生成同样的数据")
+	password := fs.String("password", demo.DefaultPassword, "所有演示账号的密码")
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+	noServe := fs.Bool("no-serve", false, "只生成数据,不启动服务")
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	p := demo.Preset(*preset)
+	if p != demo.Small && p != demo.Province && p != demo.National {
+		return fmt.Errorf("规模 %q 无效,应为 small、province 或 national", *preset)
+	}
+	if !store.IsPostgresDSN(c.db) {
+		// The demo always starts from a fresh file; refusing the production default protects a
+		// real bureau's data from a mistyped command.
+		if c.db == "jianfu.db" {
+			return fmt.Errorf("演示数据不能写入正式数据库文件 jianfu.db,请用 --db 指定其他文件")
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Remove(c.db + suffix); err != nil && !os.IsNotExist(err) {
+				return fmt.Errorf("删除旧的演示数据库 %s 失败: %w", c.db+suffix, err)
+			}
+		}
+	}
+	db, log, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	res, err := demo.Build(ctx, db, demo.Options{Preset: p, Seed: *seed, Password: *password, Progress: progress()})
+	if err != nil {
+		return fmt.Errorf("生成演示数据失败: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户,数据库 %s\n",
+		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, config.Redact(c.db))
+	if *noServe {
+		printLogins(res, *password)
+		return nil
+	}
+	return serve(ctx, db, log, *addr, false, func(url string) {
+		fmt.Printf("\n减负(jianfu)演示服务已启动:%s\n\n", url)
+		printLogins(res, *password)
+		fmt.Println("\n按 Ctrl+C 停止。")
+	})
+}
+
+func printLogins(res *demo.Result, password string) {
+	fmt.Println("演示账号(密码均为 " + password + "):")
+	rows := [][]string{{"用户名", "角色", "单位"}}
+	for _, l := range res.Logins {
+		rows = append(rows, []string{l.Username, l.RoleLabel, l.UnitName})
+	}
+	printTable(os.Stdout, "  ", rows)
+}
+
+// progress draws one bar per step on stderr.
+func progress() func(step string, done, total int) {
+	var bar *progressbar.ProgressBar
+	var current string
+	return func(step string, done, total int) {
+		if step != current || bar == nil {
+			if bar != nil {
+				bar.Finish()
+				fmt.Fprintln(os.Stderr)
+			}
+			current = step
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+				progressbar.OptionSetDescription(fmt.Sprintf("%-10s", strings.TrimSpace(step))),
+				progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond))
+		}
+		bar.Set(done)
+	}
+}

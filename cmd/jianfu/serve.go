@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/config"
+	"github.com/jianfu-gov/jianfu/internal/server"
+	"github.com/jianfu-gov/jianfu/internal/store"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	fs, c := newFlags("serve", "serve [--db …] [--addr 127.0.0.1:8080]")
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+	secure := fs.Bool("secure-cookie", false, "Cookie 加 Secure 标志(通过 HTTPS 访问时开启)")
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	db, log, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serve(ctx, db, log, *addr, *secure, func(url string) {
+		log.Info("jianfu serving", "url", url, "engine", db.Engine, "db", config.Redact(c.db), "version", version())
+	})
+}
+
+// serve runs the service on db until ctx ends, with a background sweep of expired sessions.
+func serve(ctx context.Context, db *store.DB, log *slog.Logger, addr string, secure bool, ready func(url string)) error {
+	authSvc := &auth.Service{DB: db}
+	h, err := server.Handler(db, authSvc, server.Options{SecureCookie: secure, Version: version(), Log: log})
+	if err != nil {
+		return err
+	}
+	go func() {
+		// Every instance sweeps; the DELETE is idempotent, so running it on several is harmless.
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := authSvc.PurgeExpired(ctx); err != nil {
+					log.Warn("purge sessions", "err", err)
+				} else if n > 0 {
+					log.Info("purged expired sessions", "count", n)
+				}
+			}
+		}
+	}()
+	return server.Serve(ctx, addr, h, log, func(bound string) {
+		if ready != nil {
+			ready(fmt.Sprintf("http://%s/", bound))
+		}
+	})
+}

@@ -1,0 +1,296 @@
+package api
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+)
+
+// openAPI is the part of an OpenAPI 3 document the tests look at.
+type openAPI struct {
+	OpenAPI  string                                `json:"openapi"`
+	Servers  []struct{ URL string }                `json:"servers"`
+	Security []map[string][]string                 `json:"security"`
+	Paths    map[string]map[string]json.RawMessage `json:"paths"`
+	Comps    struct {
+		SecuritySchemes map[string]struct {
+			Type, Scheme, In, Name string
+		} `json:"securitySchemes"`
+		Parameters map[string]parameter       `json:"parameters"`
+		Schemas    map[string]json.RawMessage `json:"schemas"`
+	} `json:"components"`
+}
+
+type parameter struct {
+	Ref  string `json:"$ref"`
+	Name string `json:"name"`
+	In   string `json:"in"`
+}
+
+type operation struct {
+	OperationID string                     `json:"operationId"`
+	Parameters  []parameter                `json:"parameters"`
+	Responses   map[string]json.RawMessage `json:"responses"`
+	Security    *[]map[string][]string     `json:"security"`
+}
+
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
+
+// TestOpenAPIMatchesRoutes parses the served document and checks it against the route table in
+// both directions: every route is documented with its method, success status, path parameters
+// and security, and every documented operation is a route.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	fx := newFixture(t, storetest.SQLite(t))
+	rec := fx.do(t, "anon", byToken, req{method: "GET", path: "/api/v1/openapi.json"})
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("openapi.json: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	var doc openAPI
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.0") || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
+		t.Fatalf("openapi %q servers %v", doc.OpenAPI, doc.Servers)
+	}
+	ss := doc.Comps.SecuritySchemes
+	if b := ss["bearerToken"]; b.Type != "http" || b.Scheme != "bearer" {
+		t.Errorf("bearer scheme: %+v", b)
+	}
+	if c := ss["sessionCookie"]; c.Type != "apiKey" || c.In != "cookie" || c.Name != "jianfu_session" {
+		t.Errorf("cookie scheme: %+v", c)
+	}
+	if c := ss["csrfHeader"]; c.Type != "apiKey" || c.In != "header" || c.Name != "X-CSRF-Token" {
+		t.Errorf("CSRF scheme: %+v", c)
+	}
+	if _, ok := doc.Comps.Schemas["Error"]; !ok {
+		t.Error("no Error schema")
+	}
+
+	documented := map[string]operation{}
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			if !httpMethods[method] {
+				continue
+			}
+			var op operation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			documented[strings.ToUpper(method)+" /api/v1"+path] = op
+		}
+	}
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		op, ok := documented[key]
+		if !ok {
+			t.Errorf("route %s is not in openapi.json", key)
+			continue
+		}
+		if _, ok := op.Responses[strconv.Itoa(rt.Status)]; !ok {
+			t.Errorf("%s: documented responses %v lack the success status %d", key, keys(op.Responses), rt.Status)
+		}
+		if !rt.public {
+			if _, ok := op.Responses["401"]; !ok {
+				t.Errorf("%s: 401 not documented", key)
+			}
+		}
+		checkSecurity(t, key, rt, op, doc.Security)
+		var inPath []string
+		for _, p := range op.Parameters {
+			if p.Ref != "" {
+				p = doc.Comps.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+			}
+			if p.In == "path" {
+				inPath = append(inPath, p.Name)
+			}
+		}
+		var want []string
+		for _, m := range regexp.MustCompile(`\{(\w+)\}`).FindAllStringSubmatch(rt.Path, -1) {
+			want = append(want, m[1])
+		}
+		sort.Strings(inPath)
+		if strings.Join(inPath, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: path parameters %v documented, want %v", key, inPath, want)
+		}
+	}
+	for key := range documented {
+		if !seen[key] {
+			t.Errorf("openapi.json documents %s, which is not a route", key)
+		}
+	}
+	checkRefs(t, rec.Body.Bytes())
+}
+
+// checkSecurity: public routes say so with an empty requirement; state-changing routes require
+// the CSRF header alongside the cookie; the rest inherit the document's bearer-or-cookie.
+func checkSecurity(t *testing.T, key string, rt route, op operation, global []map[string][]string) {
+	t.Helper()
+	sec := global
+	if op.Security != nil {
+		sec = *op.Security
+	}
+	has := func(schemes ...string) bool {
+		for _, alt := range sec {
+			if len(alt) != len(schemes) {
+				continue
+			}
+			all := true
+			for _, s := range schemes {
+				if _, ok := alt[s]; !ok {
+					all = false
+				}
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case rt.public:
+		if len(sec) != 0 {
+			t.Errorf("%s is public but documents security %v", key, sec)
+		}
+	case unsafeMethod(rt.Method):
+		if !has("bearerToken") || !has("sessionCookie", "csrfHeader") || has("sessionCookie") {
+			t.Errorf("%s: security %v, want bearer, or cookie with CSRF header", key, sec)
+		}
+	default:
+		if !has("bearerToken") || !has("sessionCookie") {
+			t.Errorf("%s: security %v, want bearer or cookie", key, sec)
+		}
+	}
+}
+
+// checkRefs asserts every $ref in the document points at something that exists.
+func checkRefs(t *testing.T, doc []byte) {
+	t.Helper()
+	var root any
+	if err := json.Unmarshal(doc, &root); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok && resolve(root, ref) == nil {
+				t.Errorf("dangling $ref %s", ref)
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(root)
+}
+
+func resolve(root any, ref string) any {
+	if !strings.HasPrefix(ref, "#/") {
+		return nil
+	}
+	cur := root
+	for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[part]
+	}
+	return cur
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestOpenAPISchemasMatchResponses compares real responses with the documented schemas: every
+// key a response has is documented, and every documented required key is there.
+func TestOpenAPISchemasMatchResponses(t *testing.T) {
+	fx := newFixture(t, storetest.SQLite(t))
+	var doc map[string]any
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	get := func(key string, m mode, r req) map[string]any {
+		t.Helper()
+		rec := fx.do(t, key, m, r)
+		var v map[string]any
+		decode(t, rec, &v)
+		return v
+	}
+	first := func(v map[string]any, key string) map[string]any {
+		t.Helper()
+		items, _ := v[key].([]any)
+		if len(items) == 0 {
+			t.Fatalf("no %s in %v", key, v)
+		}
+		return items[0].(map[string]any)
+	}
+	unitPath := "/api/v1/units/" + strconv.FormatInt(fx.units["ZA-1"].ID, 10)
+	units := get("admin", byToken, req{method: "GET", path: "/api/v1/units"})
+	tokens := get("admin", byToken, req{method: "GET", path: "/api/v1/tokens"})
+	audit := get("admin", byToken, req{method: "GET", path: "/api/v1/audit"})
+	people := get("admin", byToken, req{method: "GET", path: "/api/v1/people"})
+	users := get("admin", byToken, req{method: "GET", path: "/api/v1/users"})
+	imported := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/import/people", body: testdata("people.csv")(fx, ""), contentType: "text/csv"})
+	failed := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/import/people", body: testdata("people_bad.csv")(fx, ""), contentType: "text/csv"})
+	shapes := []struct {
+		schema string
+		v      map[string]any
+	}{
+		{"UnitList", units},
+		{"Unit", get("admin", byToken, req{method: "GET", path: unitPath})},
+		{"Unit", first(units, "items")},
+		{"PersonList", people},
+		{"Person", first(people, "items")},
+		{"UserList", users},
+		{"User", first(users, "items")},
+		{"Me", get("liaisonA", bySession, req{method: "GET", path: "/api/v1/me"})},
+		{"TokenList", tokens},
+		{"Token", first(tokens, "items")},
+		{"TokenCreated", get("admin", bySession, req{method: "POST", path: "/api/v1/tokens", body: map[string]any{"name": "x"}})},
+		{"AuditList", audit},
+		{"AuditEntry", first(audit, "items")},
+		{"VerifyResult", get("admin", byToken, req{method: "GET", path: "/api/v1/audit/verify"})},
+		{"ImportReport", imported},
+		{"ImportReport", failed},
+		{"RowError", first(failed, "errors")},
+		{"Error", get("admin", byToken, req{method: "GET", path: "/api/v1/units/999999"})},
+		{"Error", get("admin", byToken, req{method: "POST", path: "/api/v1/units", body: map[string]any{"code": 5}})},
+	}
+	for _, s := range shapes {
+		schema, _ := resolve(doc, "#/components/schemas/"+s.schema).(map[string]any)
+		if schema == nil {
+			t.Errorf("no schema %s", s.schema)
+			continue
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for k := range s.v {
+			if _, ok := props[k]; !ok {
+				t.Errorf("%s: response key %q is not documented", s.schema, k)
+			}
+		}
+		required, _ := schema["required"].([]any)
+		for _, k := range required {
+			if _, ok := s.v[k.(string)]; !ok {
+				t.Errorf("%s: documented required key %q missing from %v", s.schema, k, s.v)
+			}
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package api
+
+import "net/http"
+
+// MaxUpload is the largest file an import accepts (20 MiB: a province's people fit many times).
+const MaxUpload = 20 << 20
+
+// route is one endpoint. The same slice registers the handlers and, in the tests, is checked
+// against the OpenAPI document in both directions, so neither can drift from the other.
+type route struct {
+	Method string
+	Path   string // a ServeMux pattern path, including the /api/v1 prefix
+	Status int    // the status of a successful call, as documented
+	handle func(a *API, w http.ResponseWriter, r *http.Request) error
+
+	public   bool // needs no caller
+	pwChange bool // reachable while the session's user must still change a temporary password
+	upload   bool // takes a file body up to MaxUpload rather than a JSON body
+}
+
+// routes lists every endpoint of the API.
+var routes = []route{
+	{Method: "GET", Path: "/api/v1/openapi.json", Status: 200, handle: (*API).openAPI, public: true},
+
+	{Method: "GET", Path: "/api/v1/me", Status: 200, handle: (*API).me, pwChange: true},
+	{Method: "POST", Path: "/api/v1/me/password", Status: 204, handle: (*API).changeOwnPassword, pwChange: true},
+
+	{Method: "GET", Path: "/api/v1/units", Status: 200, handle: (*API).listUnits},
+	{Method: "POST", Path: "/api/v1/units", Status: 201, handle: (*API).createUnit},
+	{Method: "GET", Path: "/api/v1/units/{id}", Status: 200, handle: (*API).getUnit},
+	{Method: "PUT", Path: "/api/v1/units/{id}", Status: 200, handle: (*API).updateUnit},
+	{Method: "DELETE", Path: "/api/v1/units/{id}", Status: 204, handle: (*API).deleteUnit},
+
+	{Method: "GET", Path: "/api/v1/people", Status: 200, handle: (*API).listPeople},
+	{Method: "POST", Path: "/api/v1/people", Status: 201, handle: (*API).createPerson},
+	{Method: "GET", Path: "/api/v1/people/{id}", Status: 200, handle: (*API).getPerson},
+	{Method: "PUT", Path: "/api/v1/people/{id}", Status: 200, handle: (*API).updatePerson},
+	{Method: "DELETE", Path: "/api/v1/people/{id}", Status: 204, handle: (*API).deletePerson},
+
+	{Method: "GET", Path: "/api/v1/users", Status: 200, handle: (*API).listUsers},
+	{Method: "POST", Path: "/api/v1/users", Status: 201, handle: (*API).createUser},
+	{Method: "GET", Path: "/api/v1/users/{id}", Status: 200, handle: (*API).getUser},
+	{Method: "PUT", Path: "/api/v1/users/{id}", Status: 200, handle: (*API).updateUser},
+	{Method: "POST", Path: "/api/v1/users/{id}/password", Status: 204, handle: (*API).resetPassword},
+
+	{Method: "GET", Path: "/api/v1/tokens", Status: 200, handle: (*API).listTokens},
+	{Method: "POST", Path: "/api/v1/tokens", Status: 201, handle: (*API).createToken},
+	{Method: "DELETE", Path: "/api/v1/tokens/{id}", Status: 204, handle: (*API).revokeToken},
+
+	{Method: "GET", Path: "/api/v1/audit", Status: 200, handle: (*API).listAudit},
+	{Method: "GET", Path: "/api/v1/audit/verify", Status: 200, handle: (*API).verifyAudit},
+
+	{Method: "POST", Path: "/api/v1/import/{kind}", Status: 200, handle: (*API).importOrg, upload: true},
+	{Method: "GET", Path: "/api/v1/export/{kind}", Status: 200, handle: (*API).exportOrg},
+}

@@ -1,0 +1,436 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/orgio"
+	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+)
+
+// scopeCase is one endpoint called by every role of the fixture.
+type scopeCase struct {
+	name   string
+	method string
+	// path may create the object the call acts on, so that each role gets its own (deleting the
+	// same unit twice would make the second answer depend on the first).
+	path func(t *testing.T, fx *fixture, key string) string
+	body func(fx *fixture, key string) any
+	ct   string // Content-Type when the body is not JSON
+	want map[string]int
+	// tokenWant overrides want when the caller uses a bearer token.
+	tokenWant map[string]int
+	// For list responses: the expected total per role, and the unit each item belongs to, which
+	// must be one the role may see.
+	totals map[string]int
+	unitOf string
+	// check inspects a successful response further.
+	check func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder)
+}
+
+// expect maps each role to rest, anonymous callers to 401, and the roles named in groups
+// ("admin office", 201, …) to the status after them.
+func expect(rest int, groups ...any) map[string]int {
+	m := map[string]int{}
+	for _, k := range roles {
+		m[k] = rest
+	}
+	m["anon"] = http.StatusUnauthorized
+	for k, v := range per(groups...) {
+		m[k] = v
+	}
+	return m
+}
+
+// per maps the roles named in groups to the number after them.
+func per(groups ...any) map[string]int {
+	m := map[string]int{}
+	for i := 0; i < len(groups); i += 2 {
+		for _, k := range strings.Fields(groups[i].(string)) {
+			if !isRole(k) {
+				panic("unknown role in table: " + k)
+			}
+			m[k] = groups[i+1].(int)
+		}
+	}
+	return m
+}
+
+func isRole(k string) bool {
+	for _, r := range roles {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+const rootRoles = "admin office lead support"
+
+func fixed(p string) func(*testing.T, *fixture, string) string {
+	return func(*testing.T, *fixture, string) string { return p }
+}
+
+func unitPath(code, suffix string) func(*testing.T, *fixture, string) string {
+	return func(_ *testing.T, fx *fixture, _ string) string {
+		return fmt.Sprintf("/api/v1/units/%d%s", fx.units[code].ID, suffix)
+	}
+}
+
+func personPath(code string) func(*testing.T, *fixture, string) string {
+	return func(_ *testing.T, fx *fixture, _ string) string {
+		return fmt.Sprintf("/api/v1/people/%d", fx.people[code].ID)
+	}
+}
+
+func userPath(key, suffix string) func(*testing.T, *fixture, string) string {
+	return func(_ *testing.T, fx *fixture, _ string) string {
+		return fmt.Sprintf("/api/v1/users/%d%s", fx.users[key].ID, suffix)
+	}
+}
+
+func withUnit(format, code string) func(*testing.T, *fixture, string) string {
+	return func(_ *testing.T, fx *fixture, _ string) string { return fmt.Sprintf(format, fx.units[code].ID) }
+}
+
+// freshUnit creates an empty station under 甲区大队 for key to delete.
+func freshUnit(t *testing.T, fx *fixture, key string) string {
+	u, err := fx.api.Org.CreateUnit(context.Background(), org.System,
+		org.UnitInput{Code: "DEL-" + key, Name: "待删站" + key, Kind: org.Station, ParentID: fx.units["DD-A"].ID})
+	storetest.Must(t, err)
+	return fmt.Sprintf("/api/v1/units/%d", u.ID)
+}
+
+// freshPerson creates a person in 甲一站 for key to change or delete.
+func freshPerson(prefix string) func(*testing.T, *fixture, string) string {
+	return func(t *testing.T, fx *fixture, key string) string {
+		p, err := fx.api.Org.CreatePerson(context.Background(), org.System,
+			org.PersonInput{Code: prefix + "-" + key, Name: "临时" + key, UnitID: fx.units["ZA-1"].ID})
+		storetest.Must(t, err)
+		return fmt.Sprintf("/api/v1/people/%d", p.ID)
+	}
+}
+
+// freshToken creates a token of the fixture user owner (the caller itself when owner is "") for
+// the caller to revoke.
+func freshToken(owner string) func(*testing.T, *fixture, string) string {
+	return func(t *testing.T, fx *fixture, key string) string {
+		who := owner
+		if who == "" {
+			who = key
+		}
+		u, ok := fx.users[who]
+		if !ok {
+			return "/api/v1/tokens/1"
+		}
+		tok, _, err := fx.api.Auth.CreateToken(context.Background(), u, "待吊销", 0)
+		storetest.Must(t, err)
+		return fmt.Sprintf("/api/v1/tokens/%d", tok.ID)
+	}
+}
+
+var scopeCases = []scopeCase{
+	// Reads come first, so that the totals are those of the fixture.
+	{name: "me", method: "GET", path: fixed("/api/v1/me"), want: expect(200),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			if !strings.Contains(rec.Body.String(), `"username":"`+fx.users[key].Username+`"`) {
+				t.Errorf("me is not %s: %s", key, rec.Body)
+			}
+		}},
+	{name: "openapi", method: "GET", path: fixed("/api/v1/openapi.json"), want: expect(200, "anon", 200)},
+
+	{name: "units", method: "GET", path: fixed("/api/v1/units"), want: expect(200, "staff", 403), unitOf: "id",
+		totals: per(rootRoles, 9, "liaisonA liaisonB", 2, "reviewer", 1, "inspector", 5)},
+	{name: "units?limit=1", method: "GET", path: fixed("/api/v1/units?limit=1&offset=1"), want: expect(200, "staff", 403), unitOf: "id",
+		totals: per(rootRoles, 9, "liaisonA liaisonB", 2, "reviewer", 1, "inspector", 5)},
+	{name: "units?parent_id=甲区大队", method: "GET", path: withUnit("/api/v1/units?parent_id=%d", "DD-A"), unitOf: "id",
+		want:   expect(200, "liaisonB reviewer", 400, "staff", 403),
+		totals: per(rootRoles+" liaisonA inspector", 2)},
+	{name: "units?kind=station", method: "GET", path: fixed("/api/v1/units?kind=station"), want: expect(200, "staff", 403), unitOf: "id",
+		totals: per(rootRoles+" inspector", 2, "liaisonA liaisonB", 1, "reviewer", 0)},
+	{name: "units?q=乙", method: "GET", path: fixed("/api/v1/units?q=%E4%B9%99"), want: expect(200, "staff", 403), unitOf: "id",
+		totals: per(rootRoles+" inspector liaisonB", 2, "liaisonA reviewer", 0)},
+	{name: "unit 甲一站", method: "GET", path: unitPath("ZA-1", ""),
+		want: expect(200, "liaisonB reviewer", 404, "staff", 403)},
+	{name: "unit 乙一站", method: "GET", path: unitPath("ZB-1", ""),
+		want: expect(200, "liaisonA reviewer", 404, "staff", 403)},
+
+	{name: "people", method: "GET", path: fixed("/api/v1/people"), unitOf: "unit_id",
+		want:   expect(200, "reviewer inspector staff", 403),
+		totals: per(rootRoles, 11, "liaisonA", 5, "liaisonB", 3)},
+	{name: "people?unit_id=乙区大队", method: "GET", path: withUnit("/api/v1/people?unit_id=%d", "DD-B"), unitOf: "unit_id",
+		want:   expect(200, "liaisonA", 400, "reviewer inspector staff", 403),
+		totals: per(rootRoles+" liaisonB", 3)},
+	{name: "people?q=P-B1", method: "GET", path: fixed("/api/v1/people?q=P-B1&status=active"), unitOf: "unit_id",
+		want:   expect(200, "reviewer inspector staff", 403),
+		totals: per(rootRoles+" liaisonB", 2, "liaisonA", 0)},
+	{name: "person of 甲一站", method: "GET", path: personPath("P-A1-1"),
+		want: expect(200, "liaisonB", 404, "reviewer inspector staff", 403)},
+	{name: "person of 乙一站", method: "GET", path: personPath("P-B1-1"),
+		want: expect(200, "liaisonA", 404, "reviewer inspector staff", 403)},
+
+	{name: "users", method: "GET", path: fixed("/api/v1/users"), unitOf: "unit_id",
+		want: expect(403, "admin office", 200), totals: per("admin office", 10)},
+	{name: "users?role=liaison", method: "GET", path: fixed("/api/v1/users?role=liaison"), unitOf: "unit_id",
+		want: expect(403, "admin office", 200), totals: per("admin office", 2)},
+	{name: "user liaisonB", method: "GET", path: userPath("liaisonB", ""), want: expect(403, "admin office", 200)},
+
+	{name: "tokens", method: "GET", path: fixed("/api/v1/tokens"), want: expect(200), totals: per(rootRoles+" liaisonA liaisonB reviewer inspector staff", 1)},
+
+	{name: "audit", method: "GET", path: fixed("/api/v1/audit?object_type=unit&from=2000-01-01&to=2100-12-31"),
+		want: expect(403, "admin office", 200), totals: per("admin office", 9)},
+	{name: "audit verify", method: "GET", path: fixed("/api/v1/audit/verify"), want: expect(403, "admin office", 200),
+		check: func(t *testing.T, _ *fixture, _ string, rec *httptest.ResponseRecorder) {
+			if !strings.Contains(rec.Body.String(), `"ok":true`) {
+				t.Errorf("chain does not verify: %s", rec.Body)
+			}
+		}},
+	{name: "export units", method: "GET", path: fixed("/api/v1/export/units"), want: expect(200, "staff", 403),
+		check: checkExport(orgio.Units, per(rootRoles, 9, "liaisonA liaisonB", 2, "reviewer", 1, "inspector", 5))},
+	{name: "export people as CSV", method: "GET", path: fixed("/api/v1/export/people?format=csv"),
+		want:  expect(200, "reviewer inspector staff", 403),
+		check: checkExport(orgio.People, per(rootRoles, 11, "liaisonA", 5, "liaisonB", 3))},
+	{name: "import people, dry run", method: "POST", path: fixed("/api/v1/import/people"),
+		body: testdata("people.csv"), ct: "text/csv",
+		want:  expect(403, "admin office liaisonA", 200, "liaisonB", 400),
+		check: checkImport(1, 1, 0)},
+	{name: "import units, dry run", method: "POST", path: fixed("/api/v1/import/units?dry_run=true"),
+		body: testdata("units.xlsx"), ct: xlsxType,
+		want:  expect(403, "admin office", 200),
+		check: checkImport(1, 0, 1)},
+
+	// Writes.
+	{name: "change own password, wrong old one", method: "POST", path: fixed("/api/v1/me/password"),
+		body: func(*fixture, string) any {
+			return map[string]string{"old_password": "wrong", "new_password": "Another-Pass-2027"}
+		},
+		want: expect(400)},
+	{name: "create unit", method: "POST", path: fixed("/api/v1/units"),
+		body: func(fx *fixture, key string) any {
+			return org.UnitInput{Code: "N-" + key, Name: "新站" + key, Kind: org.Station, ParentID: fx.units["DD-A"].ID}
+		},
+		want: expect(403, "admin office", 201)},
+	{name: "update unit", method: "PUT", path: unitPath("ZA-1", ""),
+		body: func(fx *fixture, key string) any {
+			return org.UnitInput{Code: "ZA-1", Name: "甲一消防救援站", Kind: org.Station, ParentID: fx.units["DD-A"].ID}
+		},
+		want: expect(403, "admin office", 200)},
+	{name: "delete unit", method: "DELETE", path: freshUnit, want: expect(403, "admin office", 204)},
+
+	{name: "create person", method: "POST", path: fixed("/api/v1/people"),
+		body: func(fx *fixture, key string) any {
+			return org.PersonInput{Code: "NP-" + key, Name: "新人" + key, UnitID: fx.units["ZA-1"].ID}
+		},
+		want: expect(403, "admin office liaisonA", 201, "liaisonB", 400)},
+	{name: "update person", method: "PUT", path: personPath("P-A1-1"),
+		body: func(fx *fixture, key string) any {
+			return org.PersonInput{Code: "P-A1-1", Name: "孙一", UnitID: fx.units["ZA-1"].ID, Post: "战斗员"}
+		},
+		want: expect(403, "admin office liaisonA", 200, "liaisonB", 404)},
+	{name: "move person to 乙一站", method: "PUT", path: freshPerson("MV"),
+		body: func(fx *fixture, key string) any {
+			return org.PersonInput{Code: "MV-" + key, Name: "临时" + key, UnitID: fx.units["ZB-1"].ID}
+		},
+		want: expect(403, "admin office", 200, "liaisonA", 400, "liaisonB", 404)},
+	{name: "delete person", method: "DELETE", path: freshPerson("DEL"),
+		want: expect(403, "admin office liaisonA", 204, "liaisonB", 404)},
+
+	{name: "create user", method: "POST", path: fixed("/api/v1/users"),
+		body: func(fx *fixture, key string) any {
+			return map[string]any{"username": "nu-" + strings.ToLower(key), "display_name": "新用户", "unit_id": fx.units["ZA-1"].ID,
+				"roles": []string{"staff"}, "password": testPassword}
+		},
+		want: expect(403, "admin", 201)},
+	{name: "update user", method: "PUT", path: userPath("victim", ""),
+		body: func(fx *fixture, key string) any {
+			return org.UserInput{Username: "t-victim", DisplayName: "受测用户", UnitID: fx.units["ZB-1"].ID, Roles: []org.Role{org.RoleStaff}}
+		},
+		want: expect(403, "admin", 200)},
+	{name: "reset password", method: "POST", path: userPath("victim", "/password"),
+		body: func(*fixture, string) any { return map[string]string{"password": "Reset-Pass-2026"} },
+		want: expect(403, "admin", 204)},
+
+	{name: "create token", method: "POST", path: fixed("/api/v1/tokens"),
+		body:      func(*fixture, string) any { return map[string]any{"name": "同步", "ttl_days": 30} },
+		want:      expect(201),
+		tokenWant: expect(403)},
+	{name: "revoke own token", method: "DELETE", path: freshToken(""), want: expect(204)},
+	{name: "revoke another's token", method: "DELETE", path: freshToken("victim"), want: expect(404)},
+}
+
+// TestScopeTable calls every endpoint as every role, by session and by token, on both engines,
+// and checks the status, list totals, and that no list item lies outside the caller's scope.
+func TestScopeTable(t *testing.T) {
+	covered := map[string]bool{}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for i, m := range []mode{bySession, byToken} {
+			t.Run(string(m), func(t *testing.T) {
+				d := db
+				if i > 0 {
+					d = sameEngine(t, db)
+				}
+				fx := newFixture(t, d)
+				n := 0
+				for _, c := range scopeCases {
+					for _, key := range roles {
+						want := c.want[key]
+						if w, ok := c.tokenWant[key]; ok && m == byToken {
+							want = w
+						}
+						path := runScopeCase(t, fx, m, c, key, want)
+						covered[routePattern(c.method, path)] = true
+						n++
+					}
+				}
+				t.Logf("%d cases", n)
+			})
+		}
+	})
+	// A route added without a row here fails the table.
+	for _, rt := range routes {
+		if !covered[rt.Method+" "+rt.Path] {
+			t.Errorf("scope table has no row for %s %s", rt.Method, rt.Path)
+		}
+	}
+}
+
+// testdata returns a body read from testdata/name.
+func testdata(name string) func(*fixture, string) any {
+	return func(*fixture, string) any {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}
+}
+
+// checkExport parses an exported file and checks it holds exactly the rows the caller may see:
+// the count, and that every unit it names is in the caller's scope.
+func checkExport(kind orgio.Kind, counts map[string]int) func(*testing.T, *fixture, string, *httptest.ResponseRecorder) {
+	return func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+		t.Helper()
+		cd := rec.Header().Get("Content-Disposition")
+		label := map[orgio.Kind]string{orgio.Units: "%E5%8D%95%E4%BD%8D-", orgio.People: "%E4%BA%BA%E5%91%98-"}[kind]
+		if !strings.HasPrefix(cd, "attachment; ") || !strings.Contains(cd, "filename*=UTF-8''"+label) {
+			t.Errorf("export %s as %s: Content-Disposition %q", kind, key, cd)
+		}
+		var wb *orgio.Workbook
+		var err error
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), csvType) {
+			wb, err = orgio.ParseCSV(rec.Body, kind, 0)
+		} else {
+			wb, err = orgio.ParseXLSX(rec.Body, 0)
+		}
+		if err != nil {
+			t.Fatalf("export %s as %s: %v", kind, key, err)
+		}
+		visible := map[string]bool{}
+		for code, u := range fx.units {
+			if fx.visible[key][u.ID] {
+				visible[code] = true
+			}
+		}
+		var codes []string
+		for _, u := range wb.Units {
+			codes = append(codes, u.Code)
+		}
+		for _, p := range wb.People {
+			codes = append(codes, p.UnitCode)
+		}
+		if len(codes) != counts[key] {
+			t.Errorf("export %s as %s: %d rows, want %d", kind, key, len(codes), counts[key])
+		}
+		for _, c := range codes {
+			if !visible[c] {
+				t.Errorf("export %s as %s: row of unit %s, outside the scope", kind, key, c)
+			}
+		}
+	}
+}
+
+// checkImport checks a successful import report's counts and that a dry run wrote nothing.
+func checkImport(created, updated, unchanged int) func(*testing.T, *fixture, string, *httptest.ResponseRecorder) {
+	return func(t *testing.T, _ *fixture, key string, rec *httptest.ResponseRecorder) {
+		t.Helper()
+		var rep importReport
+		decode(t, rec, &rep)
+		if rep.Created != created || rep.Updated != updated || rep.Unchanged != unchanged || !rep.DryRun || rep.Written || len(rep.Errors) != 0 {
+			t.Errorf("import as %s: %+v, want %d created, %d updated, %d unchanged, not written", key, rep, created, updated, unchanged)
+		}
+	}
+}
+
+// runScopeCase makes one call and returns the concrete path it used.
+func runScopeCase(t *testing.T, fx *fixture, m mode, c scopeCase, key string, want int) string {
+	t.Helper()
+	path := c.path(t, fx, key)
+	r := req{method: c.method, path: path, contentType: c.ct}
+	if c.body != nil {
+		r.body = c.body(fx, key)
+	}
+	rec := fx.do(t, key, m, r)
+	if rec.Code != want {
+		t.Errorf("%s as %s: %s %s = %d, want %d: %s", c.name, key, c.method, path, rec.Code, want, rec.Body)
+		return path
+	}
+	if rec.Code >= 300 {
+		return path
+	}
+	if c.totals != nil {
+		checkList(t, fx, c, key, rec.Body.Bytes())
+	}
+	if c.check != nil {
+		c.check(t, fx, key, rec)
+	}
+	return path
+}
+
+// checkList asserts the list's total, its page size, and that every item's unit is visible to
+// the caller; the last is what keeps one 大队's liaison from seeing another's data.
+func checkList(t *testing.T, fx *fixture, c scopeCase, key string, body []byte) {
+	t.Helper()
+	var list struct {
+		Items        []map[string]any
+		Total, Limit int
+		Offset       int
+	}
+	decodeBytes(t, body, &list)
+	want, ok := c.totals[key]
+	if !ok {
+		t.Fatalf("%s: no expected total for %s", c.name, key)
+	}
+	if list.Total != want {
+		t.Errorf("%s as %s: total %d, want %d", c.name, key, list.Total, want)
+	}
+	if page := min(list.Limit, max(want-list.Offset, 0)); len(list.Items) != page {
+		t.Errorf("%s as %s: %d items, want %d", c.name, key, len(list.Items), page)
+	}
+	if c.unitOf == "" {
+		return
+	}
+	for _, it := range list.Items {
+		id, _ := it[c.unitOf].(float64)
+		if !fx.visible[key][int64(id)] {
+			t.Errorf("%s as %s: item outside scope: %v", c.name, key, it)
+		}
+	}
+}
+
+// routePattern returns the pattern of the route that serves method and path, or "".
+func routePattern(method, path string) string {
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.Method+" "+rt.Path, http.NotFoundHandler())
+	}
+	_, pattern := mux.Handler(httptest.NewRequest(method, path, nil))
+	return pattern
+}

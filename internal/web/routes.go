@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/jianfu-gov/jianfu/internal/org"
+)
+
+// Register adds every page route to mux. Routes that need a login go through s.page, which
+// redirects anonymous callers to /login, checks CSRF on posts and, where perm is set, refuses
+// callers without it.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.Handle("GET /static/", Static())
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /lang/{lang}", s.setLang)
+
+	mux.Handle("GET /{$}", s.page("", s.home))
+	mux.Handle("GET /account/password", s.page("", s.passwordForm))
+	mux.Handle("POST /account/password", s.page("", s.changePassword))
+	mux.Handle("GET /account/tokens", s.page("", s.tokens))
+	mux.Handle("POST /account/tokens", s.page("", s.createToken))
+	mux.Handle("POST /account/tokens/{id}/revoke", s.page("", s.revokeToken))
+
+	mux.Handle("GET /units", s.page(org.PermUnitsRead, s.units))
+	mux.Handle("GET /units/new", s.page(org.PermUnitsWrite, s.unitNew))
+	mux.Handle("POST /units/new", s.page(org.PermUnitsWrite, s.unitCreate))
+	mux.Handle("GET /units/{id}", s.page(org.PermUnitsRead, s.unitEdit))
+	mux.Handle("POST /units/{id}", s.page(org.PermUnitsWrite, s.unitUpdate))
+	mux.Handle("POST /units/{id}/delete", s.page(org.PermUnitsWrite, s.unitDelete))
+
+	mux.Handle("GET /people", s.page(org.PermPeopleRead, s.people))
+	mux.Handle("GET /people/new", s.page(org.PermPeopleWrite, s.personNew))
+	mux.Handle("POST /people/new", s.page(org.PermPeopleWrite, s.personCreate))
+	mux.Handle("GET /people/{id}", s.page(org.PermPeopleRead, s.personEdit))
+	mux.Handle("POST /people/{id}", s.page(org.PermPeopleWrite, s.personUpdate))
+	mux.Handle("POST /people/{id}/delete", s.page(org.PermPeopleWrite, s.personDelete))
+
+	mux.Handle("GET /org/import", s.page(org.PermPeopleWrite, s.importForm))
+	mux.Handle("POST /org/import", s.page(org.PermPeopleWrite, s.importUpload))
+	mux.Handle("GET /org/export", s.page(org.PermPeopleRead, s.export))
+
+	mux.Handle("GET /users", s.page(org.PermUsersRead, s.users))
+	mux.Handle("GET /users/new", s.page(org.PermUsersWrite, s.userNew))
+	mux.Handle("POST /users/new", s.page(org.PermUsersWrite, s.userCreate))
+	mux.Handle("GET /users/{id}", s.page(org.PermUsersRead, s.userEdit))
+	mux.Handle("POST /users/{id}", s.page(org.PermUsersWrite, s.userUpdate))
+	mux.Handle("POST /users/{id}/password", s.page(org.PermUsersWrite, s.userResetPassword))
+
+	mux.Handle("GET /audit", s.page(org.PermAuditRead, s.auditLog))
+	mux.Handle("GET /audit/verify", s.page(org.PermAuditRead, s.auditVerify))
+}
