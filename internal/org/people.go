@@ -110,10 +110,10 @@ func scanPerson(s interface{ Scan(...any) error }) (Person, error) {
 }
 
 func getPerson(ctx context.Context, q store.Querier, s Scope, col string, key any) (Person, error) {
-	w := &where{}
-	w.add("p."+col+" = ?", key)
-	w.scope("u.path", s)
-	x, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personCols+personFrom+w.String(), w.args...))
+	w := &store.Where{}
+	w.Add("p."+col+" = ?", key)
+	s.Filter(w, "u.path")
+	x, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personCols+personFrom+w.String(), w.Args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return x, errs.E(errs.NotFound, "人员不存在或不在您的管辖范围内")
 	}
@@ -144,28 +144,28 @@ func (s *Store) People(ctx context.Context, p Principal, f PersonFilter) ([]Pers
 	if err := p.Require(PermPeopleRead); err != nil {
 		return nil, 0, err
 	}
-	w := &where{}
-	w.scope("u.path", p.Scope)
+	w := &store.Where{}
+	p.Scope.Filter(w, "u.path")
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(lower(p.name) LIKE lower(?) ESCAPE '\' OR lower(p.code) LIKE lower(?) ESCAPE '\' OR lower(p.post) LIKE lower(?) ESCAPE '\')`, like, like, like)
+		w.Add(`(lower(p.name) LIKE lower(?) ESCAPE '\' OR lower(p.code) LIKE lower(?) ESCAPE '\' OR lower(p.post) LIKE lower(?) ESCAPE '\')`, like, like, like)
 	}
 	if f.Status != "" {
-		w.add("p.status = ?", f.Status)
+		w.Add("p.status = ?", f.Status)
 	}
 	if f.UnitID != 0 {
 		root, err := getUnit(ctx, s.DB, p.Scope, "id", f.UnitID)
 		if err != nil {
 			return nil, 0, err
 		}
-		w.add(`u.path LIKE ? ESCAPE '\'`, escapeLike(root.Path)+"%")
+		w.Add(`u.path LIKE ? ESCAPE '\'`, store.EscapeLike(root.Path)+"%")
 	}
 	var total int
-	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+personFrom+w.String(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+personFrom+w.String(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("org: count people: %w", err)
 	}
-	pg := f.Page.norm()
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+personFrom+w.String()+` ORDER BY u.path, p.code`+w.page(pg.Limit, pg.Offset), w.args...)
+	pg := f.Page.Norm()
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+personFrom+w.String()+` ORDER BY u.path, p.code`+w.Page(pg.Limit, pg.Offset), w.Args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("org: list people: %w", err)
 	}

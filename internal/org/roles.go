@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
 // Role is what a user does in the campaign (DESIGN.md, "Who uses it").
@@ -65,16 +66,22 @@ const (
 	PermUsersRead   Perm = "users.read"
 	PermUsersWrite  Perm = "users.write"
 	PermAuditRead   Perm = "audit.read"
+
+	PermCatalogRead   Perm = "catalog.read"   // see the inventory of apps, accounts and groups
+	PermCatalogWrite  Perm = "catalog.write"  // keep one's units' inventory, file new assets, attest
+	PermCatalogReview Perm = "catalog.review" // approve filings, change lifecycle, merge and retire
 )
 
 var grants = map[Role][]Perm{
-	RoleAdmin:     {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead},
-	RoleOffice:    {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermAuditRead},
-	RoleLead:      {PermUnitsRead, PermPeopleRead},
-	RoleSupport:   {PermUnitsRead, PermPeopleRead},
-	RoleLiaison:   {PermUnitsRead, PermPeopleRead, PermPeopleWrite},
-	RoleReviewer:  {PermUnitsRead},
-	RoleInspector: {PermUnitsRead},
+	RoleAdmin: {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead,
+		PermCatalogRead, PermCatalogWrite, PermCatalogReview},
+	RoleOffice: {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermAuditRead,
+		PermCatalogRead, PermCatalogWrite, PermCatalogReview},
+	RoleLead:      {PermUnitsRead, PermPeopleRead, PermCatalogRead, PermCatalogWrite, PermCatalogReview},
+	RoleSupport:   {PermUnitsRead, PermPeopleRead, PermCatalogRead},
+	RoleLiaison:   {PermUnitsRead, PermPeopleRead, PermPeopleWrite, PermCatalogRead, PermCatalogWrite},
+	RoleReviewer:  {PermUnitsRead, PermCatalogRead},
+	RoleInspector: {PermUnitsRead, PermCatalogRead},
 	RoleStaff:     {},
 }
 
@@ -112,10 +119,14 @@ func (p Principal) Can(perm Perm) bool {
 	return false
 }
 
+// AllPerms lists every permission in a stable order.
+var AllPerms = []Perm{PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead,
+	PermCatalogRead, PermCatalogWrite, PermCatalogReview}
+
 // Perms lists every permission p holds, each once, in a stable order.
 func (p Principal) Perms() []Perm {
 	var out []Perm
-	for _, perm := range []Perm{PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead} {
+	for _, perm := range AllPerms {
 		if p.Can(perm) {
 			out = append(out, perm)
 		}
@@ -144,14 +155,14 @@ func (s Scope) Contains(path string) bool {
 	return s.All || (s.Path != "" && strings.HasPrefix(path, s.Path))
 }
 
-// sql returns a condition restricting column (a unit path) to the scope, and its argument.
-// An empty scope matches nothing rather than everything.
-func (s Scope) sql(column string, argN int) (string, []any) {
-	if s.All {
-		return "1=1", nil
+// Filter adds to w a condition restricting column (a unit path) to the scope. An empty scope
+// matches nothing rather than everything. Every package that lists unit data filters with it.
+func (s Scope) Filter(w *store.Where, column string) {
+	switch {
+	case s.All:
+	case s.Path == "":
+		w.Add("1=0")
+	default:
+		w.Add(column+` LIKE ? ESCAPE '\'`, store.EscapeLike(s.Path)+"%")
 	}
-	if s.Path == "" {
-		return "1=0", nil
-	}
-	return column + " LIKE $" + itoa(argN) + ` ESCAPE '\'`, []any{escapeLike(s.Path) + "%"}
 }

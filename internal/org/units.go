@@ -115,10 +115,10 @@ func scanUnit(s interface{ Scan(...any) error }) (Unit, error) {
 
 // getUnit reads a unit inside the scope; outside it, the unit does not exist for the caller.
 func getUnit(ctx context.Context, q store.Querier, s Scope, col string, key any) (Unit, error) {
-	w := &where{}
-	w.add("u."+col+" = ?", key)
-	w.scope("u.path", s)
-	u, err := scanUnit(q.QueryRowContext(ctx, `SELECT `+unitCols+unitFrom+w.String(), w.args...))
+	w := &store.Where{}
+	w.Add("u."+col+" = ?", key)
+	s.Filter(w, "u.path")
+	u, err := scanUnit(q.QueryRowContext(ctx, `SELECT `+unitCols+unitFrom+w.String(), w.Args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, errs.E(errs.NotFound, "单位不存在或不在您的管辖范围内")
 	}
@@ -157,28 +157,28 @@ func (s *Store) Units(ctx context.Context, p Principal, f UnitFilter) ([]Unit, i
 	if err := p.Require(PermUnitsRead); err != nil {
 		return nil, 0, err
 	}
-	w := &where{}
-	w.scope("u.path", p.Scope)
+	w := &store.Where{}
+	p.Scope.Filter(w, "u.path")
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(lower(u.name) LIKE lower(?) ESCAPE '\' OR lower(u.code) LIKE lower(?) ESCAPE '\')`, like, like)
+		w.Add(`(lower(u.name) LIKE lower(?) ESCAPE '\' OR lower(u.code) LIKE lower(?) ESCAPE '\')`, like, like)
 	}
 	if f.Kind != "" {
-		w.add("u.kind = ?", string(f.Kind))
+		w.Add("u.kind = ?", string(f.Kind))
 	}
 	if f.ParentID != 0 {
 		root, err := getUnit(ctx, s.DB, p.Scope, "id", f.ParentID)
 		if err != nil {
 			return nil, 0, err
 		}
-		w.add(`u.path LIKE ? ESCAPE '\'`, escapeLike(root.Path)+"%")
+		w.Add(`u.path LIKE ? ESCAPE '\'`, store.EscapeLike(root.Path)+"%")
 	}
 	var total int
-	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+unitFrom+w.String(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+unitFrom+w.String(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("org: count units: %w", err)
 	}
-	pg := f.Page.norm()
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+unitCols+unitFrom+w.String()+` ORDER BY u.path`+w.page(pg.Limit, pg.Offset), w.args...)
+	pg := f.Page.Norm()
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+unitCols+unitFrom+w.String()+` ORDER BY u.path`+w.Page(pg.Limit, pg.Offset), w.Args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("org: list units: %w", err)
 	}
@@ -377,7 +377,7 @@ func UpdateUnitTx(ctx context.Context, tx store.Querier, p Principal, id int64, 
 		newPath := parent.Path + fmt.Sprint(id) + "/"
 		// Rewrite the prefix of the whole subtree in one statement.
 		if _, err := tx.ExecContext(ctx, `UPDATE units SET path = $1 || substr(path, $2) WHERE path LIKE $3 ESCAPE '\'`,
-			newPath, len(before.Path)+1, escapeLike(before.Path)+"%"); err != nil {
+			newPath, len(before.Path)+1, store.EscapeLike(before.Path)+"%"); err != nil {
 			return Unit{}, fmt.Errorf("org: move subtree: %w", err)
 		}
 	}

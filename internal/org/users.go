@@ -156,10 +156,10 @@ func loadRoles(ctx context.Context, q store.Querier, users []User) error {
 }
 
 func getUser(ctx context.Context, q store.Querier, s Scope, col string, key any) (User, error) {
-	w := &where{}
-	w.add("s."+col+" = ?", key)
-	w.scope("u.path", s)
-	x, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+userFrom+w.String(), w.args...))
+	w := &store.Where{}
+	w.Add("s."+col+" = ?", key)
+	s.Filter(w, "u.path")
+	x, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+userFrom+w.String(), w.Args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return x, errs.E(errs.NotFound, "用户不存在或不在您的管辖范围内")
 	}
@@ -201,21 +201,21 @@ func (s *Store) Users(ctx context.Context, p Principal, f UserFilter) ([]User, i
 	if err := p.Require(PermUsersRead); err != nil {
 		return nil, 0, err
 	}
-	w := &where{}
-	w.scope("u.path", p.Scope)
+	w := &store.Where{}
+	p.Scope.Filter(w, "u.path")
 	if f.Q != "" {
 		like := store.Like(f.Q)
-		w.add(`(lower(s.username) LIKE lower(?) ESCAPE '\' OR lower(s.display_name) LIKE lower(?) ESCAPE '\')`, like, like)
+		w.Add(`(lower(s.username) LIKE lower(?) ESCAPE '\' OR lower(s.display_name) LIKE lower(?) ESCAPE '\')`, like, like)
 	}
 	if f.Role != "" {
-		w.add(`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = s.id AND r.role = ?)`, string(f.Role))
+		w.Add(`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = s.id AND r.role = ?)`, string(f.Role))
 	}
 	var total int
-	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+userFrom+w.String(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+userFrom+w.String(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("org: count users: %w", err)
 	}
-	pg := f.Page.norm()
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+userCols+userFrom+w.String()+` ORDER BY s.username`+w.page(pg.Limit, pg.Offset), w.args...)
+	pg := f.Page.Norm()
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+userCols+userFrom+w.String()+` ORDER BY s.username`+w.Page(pg.Limit, pg.Offset), w.Args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("org: list users: %w", err)
 	}

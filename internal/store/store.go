@@ -204,16 +204,10 @@ func IsForeignKey(err error) bool {
 
 // Like escapes s for use as a LIKE pattern with ESCAPE '\' and wraps it in %…% for a substring
 // search.
-func Like(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
+func Like(s string) string { return "%" + EscapeLike(s) + "%" }
 
 // Prefix escapes s for a LIKE prefix match with ESCAPE '\'.
-func Prefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
+func Prefix(s string) string { return EscapeLike(s) + "%" }
 
 // Now is the current time as stored: UTC, truncated to microseconds (PostgreSQL's precision), so
 // that values read back compare equal to values written.
