@@ -173,7 +173,7 @@ func userList(ctx context.Context, args []string) error {
 			state := "正常"
 			if u.Disabled {
 				state = "已停用"
-			} else if u.LockedUntil != nil {
+			} else if u.Locked() {
 				state = "锁定至 " + u.LockedUntil.In(auth.Shanghai).Format("2006-01-02 15:04")
 			}
 			rows = append(rows, []string{u.Username, u.DisplayName, u.RoleLabels(), u.UnitName, u.ScopeUnitName, state})

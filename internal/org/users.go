@@ -44,6 +44,9 @@ func (u User) RoleLabels() string {
 	return strings.Join(s, "、")
 }
 
+// Locked reports whether a login lock is still in force.
+func (u User) Locked() bool { return u.LockedUntil != nil && time.Now().Before(*u.LockedUntil) }
+
 // Principal is the user as a caller of store methods.
 func (u User) Principal() Principal {
 	return Principal{UserID: u.ID, Name: u.DisplayName, Roles: u.Roles, Scope: Scope{UnitID: u.ScopeUnitID, Path: u.ScopePath}}

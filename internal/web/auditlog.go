@@ -73,6 +73,9 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The pager links to the plain list: paging must not re-run the verification.
+	list := r.Clone(r.Context())
+	list.URL.Path, list.URL.RawQuery = "/audit", ""
 	s.render(w, r, http.StatusOK, "audit", view{Title: "审计日志", Active: "audit", Data: auditData{Entries: entries,
-		Pager: newPager(r, total, 50, 0), Verify: &res}})
+		Pager: newPager(list, total, 50, 0), Verify: &res}})
 }

@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/orgio"
+	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
 // workbook builds an XLSX the way the bureau's 台账 look: a 单位 sheet and a 人员 sheet with
@@ -145,6 +147,29 @@ func (fx *fixture) testImport(t *testing.T) {
 		r = admin.upload(t, map[string]string{"staging": staging, "valid_only": "on"}, "", nil)
 		if r.Status != http.StatusNotFound {
 			t.Errorf("second confirmation: status %d, want 404", r.Status)
+		}
+	})
+
+	t.Run("a file staged more than a day ago has expired", func(t *testing.T) {
+		r := admin.upload(t, nil, "花名册.xlsx", workbook(t, []any{"T-IMP-OLD", "过期", fx.stationC.Code, "消防员", "在职", ""}))
+		m := stagingRE.FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no staging form: %d %s", r.Status, text(r.Body))
+		}
+		if _, err := fx.db.ExecContext(context.Background(), `UPDATE import_staging SET created_at = $1 WHERE id = $2`,
+			store.Now().Add(-25*time.Hour), m[1]); err != nil {
+			t.Fatal(err)
+		}
+		before := fx.tally(t)
+		r = admin.upload(t, map[string]string{"staging": m[1]}, "", nil)
+		if _, ok := fx.personExists(t, "T-IMP-OLD"); ok && r.Status == http.StatusOK {
+			t.Fatal("a staged file older than a day was applied")
+		}
+		if r.Status != http.StatusNotFound || !strings.Contains(r.Body, "已过期") {
+			t.Errorf("status %d, want 404 with 已过期: %s", r.Status, text(r.Body))
+		}
+		if after := fx.tally(t); after != before {
+			t.Errorf("wrote: before %+v, after %+v", before, after)
 		}
 	})
 

@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/demo"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
 )
 
@@ -56,6 +58,23 @@ func (fx *fixture) testLogin(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the session cookie is HttpOnly and SameSite=Lax", func(t *testing.T) {
+		c := fx.anon(t)
+		r := c.post(t, "/login", url.Values{"username": {"lead_it"}, "password": {demo.DefaultPassword}})
+		var found bool
+		for _, ck := range r.Header.Values("Set-Cookie") {
+			if strings.HasPrefix(ck, httpx.SessionCookie+"=") {
+				found = true
+				if !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") || !strings.Contains(ck, "Path=/") {
+					t.Errorf("session cookie %q lacks HttpOnly, SameSite=Lax or Path=/", ck)
+				}
+			}
+		}
+		if !found {
+			t.Error("no session cookie set")
+		}
+	})
 
 	t.Run("logged-in user visiting the login form goes home", func(t *testing.T) {
 		r := fx.as(t, "admin").get(t, "/login")
@@ -147,6 +166,34 @@ func (fx *fixture) testLogin(t *testing.T) {
 			if strings.HasPrefix(ck, httpx.SessionCookie+"=") {
 				t.Errorf("session cookie set for a locked account: %s", ck)
 			}
+		}
+		if r := fx.as(t, "admin").get(t, "/users?q=t-lockout"); !strings.Contains(r.Body, "锁定至") {
+			t.Errorf("the users page does not show the lock: %s", text(r.Body))
+		}
+	})
+
+	expire := func(t *testing.T) {
+		if _, err := fx.db.ExecContext(context.Background(), `UPDATE users SET locked_until = $1 WHERE username = 't-lockout'`,
+			store.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("an expired lock is not shown", func(t *testing.T) {
+		expire(t)
+		r := fx.as(t, "admin").get(t, "/users?q=t-lockout")
+		if strings.Contains(r.Body, "锁定至") {
+			t.Fatal("a lock that has run out is still shown as 锁定至")
+		}
+		if !strings.Contains(r.Body, "正常") {
+			t.Errorf("an unlocked user is not shown as 正常: %s", text(r.Body))
+		}
+	})
+
+	t.Run("an expired lock is not enforced", func(t *testing.T) {
+		expire(t)
+		r := fx.anon(t).post(t, "/login", url.Values{"username": {"t-lockout"}, "password": {demo.DefaultPassword}})
+		if r.Status != http.StatusSeeOther {
+			t.Errorf("login after the lock ran out = %d, want 303: %s", r.Status, text(r.Body))
 		}
 	})
 }

@@ -44,6 +44,8 @@ func TestPages(t *testing.T) {
 		t.Run("import", fx.testImport)
 		t.Run("lang", fx.testLang)
 		t.Run("password", fx.testPassword)
+		t.Run("tokens", fx.testTokens)
+		t.Run("audit", fx.testAudit)
 	})
 }
 

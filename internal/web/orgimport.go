@@ -20,10 +20,14 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/orgio"
 	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // MaxUpload is the largest spreadsheet accepted.
 const MaxUpload = 20 << 20
+
+// stagingTTL is how long a checked upload waits for the user's confirmation.
+const stagingTTL = 24 * time.Hour
 
 type importData struct {
 	Report   *orgio.Report
@@ -88,8 +92,8 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request, c *httpx.Caller, id string, validOnly bool) {
 	var filename, kind string
 	var content []byte
-	err := s.DB.QueryRowContext(r.Context(), `SELECT filename, kind, content FROM import_staging WHERE id = $1 AND user_id = $2`, id, c.User.ID).
-		Scan(&filename, &kind, &content)
+	err := s.DB.QueryRowContext(r.Context(), `SELECT filename, kind, content FROM import_staging WHERE id = $1 AND user_id = $2 AND created_at >= $3`,
+		id, c.User.ID, store.Now().Add(-stagingTTL)).Scan(&filename, &kind, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.importError(w, r, errs.E(errs.NotFound, "待导入的文件已过期,请重新上传"))
 		return
@@ -155,7 +159,7 @@ func (s *Server) stage(ctx context.Context, userID int64, filename, kind string,
 	id := hex.EncodeToString(b)
 	now := store.Now()
 	// Purging here keeps the table small without a separate job.
-	if _, err := s.DB.ExecContext(ctx, `DELETE FROM import_staging WHERE created_at < $1`, now.Add(-24*time.Hour)); err != nil {
+	if _, err := s.DB.ExecContext(ctx, `DELETE FROM import_staging WHERE created_at < $1`, now.Add(-stagingTTL)); err != nil {
 		return "", fmt.Errorf("web: purge staging: %w", err)
 	}
 	if _, err := s.DB.ExecContext(ctx, `INSERT INTO import_staging (id, user_id, filename, kind, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -181,7 +185,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.E(errs.Forbidden, "没有权限导出人员"))
 		return
 	}
-	name := map[orgio.Kind]string{orgio.Units: "单位", orgio.People: "人员"}[kind] + "_" + time.Now().Format("20060102")
+	name := map[orgio.Kind]string{orgio.Units: "单位", orgio.People: "人员"}[kind] + "_" + time.Now().In(tz.Shanghai).Format("20060102")
 	var buf bytes.Buffer
 	var err error
 	switch format := r.URL.Query().Get("format"); format {

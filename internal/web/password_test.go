@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,6 +104,33 @@ func (fx *fixture) testPassword(t *testing.T) {
 		c := fx.login(t, "t-newcomer", temp)
 		if r := c.get(t, "/units"); r.Status != http.StatusSeeOther || r.Location() != "/account/password" {
 			t.Errorf("GET /units after the reset = %d to %q, want 303 to /account/password", r.Status, r.Location())
+		}
+	})
+
+	t.Run("a disabled user is logged out and cannot log in", func(t *testing.T) {
+		var id int64
+		if err := fx.db.QueryRow(`SELECT id FROM users WHERE username = 't-newcomer'`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		c := fx.login(t, "t-newcomer", temp)
+		r := admin.post(t, "/users/"+strconv.FormatInt(id, 10), admin.form("username", "t-newcomer", "display_name", "新来的联络员",
+			"unit_id", strconv.FormatInt(fx.brigadeC.ID, 10), "roles", "liaison", "disabled", "on"))
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("disabling = %d: %s", r.Status, text(r.Body))
+		}
+		if r := c.get(t, "/account/password"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/login") {
+			t.Errorf("the disabled user's session: GET = %d to %q, want 303 to /login", r.Status, r.Location())
+		}
+		r = fx.anon(t).post(t, "/login", url.Values{"username": {"t-newcomer"}, "password": {temp}})
+		if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "账号已停用") {
+			t.Errorf("login of a disabled user = %d, want 403 with 账号已停用: %s", r.Status, text(r.Body))
+		}
+		// Disabling yourself is refused, so that an administrator cannot lock everyone out.
+		admins := fx.users["admin"]
+		r = admin.post(t, "/users/"+strconv.FormatInt(admins.ID, 10), admin.form("username", "admin", "display_name", admins.DisplayName,
+			"unit_id", strconv.FormatInt(admins.UnitID, 10), "roles", "admin", "disabled", "on"))
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "不能停用自己的账号") {
+			t.Errorf("disabling oneself = %d, want 400 with 不能停用自己的账号: %s", r.Status, text(r.Body))
 		}
 	})
 }

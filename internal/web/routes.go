@@ -39,7 +39,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /org/import", s.page(org.PermPeopleWrite, s.importForm))
 	mux.Handle("POST /org/import", s.page(org.PermPeopleWrite, s.importUpload))
-	mux.Handle("GET /org/export", s.page(org.PermPeopleRead, s.export))
+	mux.Handle("GET /org/export", s.page(org.PermUnitsRead, s.export))
 
 	mux.Handle("GET /users", s.page(org.PermUsersRead, s.users))
 	mux.Handle("GET /users/new", s.page(org.PermUsersWrite, s.userNew))

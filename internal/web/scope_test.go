@@ -5,17 +5,20 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // subtree is what an independent query finds below (and including) a unit: the names and codes
@@ -124,6 +127,16 @@ func (fx *fixture) testScope(t *testing.T) {
 		t.Fatalf("fixture: 大队 A has %d units and %d people, B %d people", own.units, own.people, other.people)
 	}
 
+	t.Run("the leak check finds the other 大队 where it is allowed", func(t *testing.T) {
+		// The office sees both 大队: its pages must trip the check, or the check proves nothing.
+		for _, path := range []string{"/people?limit=500&unit_id=" + strconv.FormatInt(fx.brigadeB.ID, 10),
+			"/units?limit=500&q=" + fx.brigadeB.Code} {
+			if l := leaks(fx.as(t, "office").get(t, path).Body, other, own, extra...); len(l) == 0 {
+				t.Errorf("GET %s as office: the leak check finds nothing of 大队 B", path)
+			}
+		}
+	})
+
 	t.Run("people list counts only the liaison's 大队", func(t *testing.T) {
 		r := c.get(t, "/people?limit=500")
 		if r.Status != http.StatusOK {
@@ -210,6 +223,16 @@ func (fx *fixture) testScope(t *testing.T) {
 		}
 	})
 
+	t.Run("the own 大队's page shows its real parent", func(t *testing.T) {
+		// The 大队's parent 支队 lies outside the scope, so it is not among the parent picker's
+		// options; the read-only form must still not claim the 大队 has no parent. (The units list
+		// shows the same parent name in its 上级单位 column.)
+		r := c.get(t, "/units/"+strconv.FormatInt(fx.brigadeA.ID, 10))
+		if !strings.Contains(r.Body, fx.brigadeA.ParentName) {
+			t.Fatal("the unit form does not show the 大队's parent to its liaison")
+		}
+	})
+
 	t.Run("record pages of the own 大队 show no other 大队 in their pickers", func(t *testing.T) {
 		for _, path := range []string{"/people/new", "/people/" + strconv.FormatInt(fx.personA.ID, 10),
 			"/units/" + strconv.FormatInt(fx.stationA.ID, 10), "/org/import", "/account/tokens"} {
@@ -238,6 +261,16 @@ func (fx *fixture) testScope(t *testing.T) {
 		}
 		if l := leaks(r.Body, other, own, extra...); len(l) > 0 {
 			t.Errorf("CSV shows liaison2's 大队: %v", l)
+		}
+	})
+
+	t.Run("export files are named by the day in China", func(t *testing.T) {
+		r := c.get(t, "/org/export?kind=people&format=csv")
+		cd := r.Header.Get("Content-Disposition")
+		now := time.Now()
+		want := url.PathEscape("人员_" + now.In(tz.Shanghai).Format("20060102") + ".csv")
+		if !strings.Contains(cd, want) {
+			t.Errorf("Content-Disposition %q, want the file name %s", cd, want)
 		}
 	})
 

@@ -58,6 +58,13 @@ func (s *Server) unitFormView(r *http.Request, id int64, in org.UnitInput) (view
 	if err != nil {
 		return view{}, err
 	}
+	// A liaison's own unit has its parent outside the scope; the picker still shows it (the
+	// list page shows the parent's name too), so that saving keeps the unit where it is.
+	if in.ParentID != 0 && !containsUnit(parents, in.ParentID) {
+		if parent, err := s.Org.Unit(r.Context(), org.System, in.ParentID); err == nil {
+			parents = append([]org.Unit{parent}, parents...)
+		}
+	}
 	title := "新增单位"
 	if id != 0 {
 		title = "单位:" + in.Name
@@ -75,7 +82,7 @@ func unitInput(r *http.Request) (org.UnitInput, error) {
 		}
 	}
 	if in.SortOrder, err = httpx.QueryIntValue(r.PostFormValue("sort_order"), "sort_order", 0, 1_000_000); err != nil {
-		return in, err
+		return in, errs.Field("sort_order", "排序号应为 0 到 1000000 之间的整数")
 	}
 	return in, nil
 }
@@ -168,4 +175,13 @@ func (s *Server) unitDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/units", "deleted")
+}
+
+func containsUnit(list []org.Unit, id int64) bool {
+	for _, u := range list {
+		if u.ID == id {
+			return true
+		}
+	}
+	return false
 }
