@@ -241,7 +241,8 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Entry, int, error) 
 
 var actionLabels = map[string]string{
 	"create": "新增", "update": "修改", "delete": "删除", "password": "设置密码", "lock": "锁定账号",
-	"revoke": "吊销", "import": "导入", "demo": "生成演示数据",
+	"revoke": "吊销", "import": "导入", "demo": "生成演示数据", "transition": "状态变更", "merge": "合并",
+	"members": "成员变更", "attest": "确认",
 }
 
 // ActionLabel is an action's Chinese name.
@@ -252,7 +253,7 @@ func ActionLabel(action string) string {
 	return action
 }
 
-var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌"}
+var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产"}
 
 // ObjectLabel is an object type's Chinese name.
 func ObjectLabel(objectType string) string {

@@ -43,9 +43,13 @@ type Report struct {
 	Errors  []RowError `json:"errors"` // sorted by kind (units first), then row
 }
 
-// errRollback ends the transaction of a dry run, or of a file with errors, without it being an
-// error of Import.
-var errRollback = errors.New("orgio: roll back")
+var (
+	// errRollback ends the transaction of a dry run, or of a file with errors, without it being
+	// an error of Import.
+	errRollback = errors.New("orgio: roll back")
+	// errCareful ends a fast attempt at the first row org refuses; see Import.
+	errCareful = errors.New("orgio: retry row by row")
+)
 
 // Import checks the whole workbook and applies it as principal p in one transaction: units
 // first, each parent before its children, then people. Rows are matched by code, so an
@@ -56,17 +60,42 @@ var errRollback = errors.New("orgio: roll back")
 // problem in an errs.List; with opt.ValidOnly the valid rows are written and the error is nil.
 // Header problems found while parsing always stop the import.
 func Import(ctx context.Context, db *store.DB, p org.Principal, wb *Workbook, opt Options) (*Report, error) {
-	rep := &Report{DryRun: opt.DryRun, Units: Counts{Rows: len(wb.Units)}, People: Counts{Rows: len(wb.People)}}
 	if len(wb.Errors) > 0 {
+		rep := newReport(wb, opt)
 		rep.Errors = sortErrors(wb.Errors)
 		return rep, rep.err()
 	}
+	// A row that org refuses must be undone alone, which takes a savepoint per row; on
+	// PostgreSQL thousands of savepoints in one transaction cost more than the rows themselves.
+	// So the import first runs without them and, at the first refusal, starts over with them.
+	// Most files reach that point having shown their errors in a dry run, or never reach it.
+	rep, err := importTx(ctx, db, p, wb, opt, false)
+	if errors.Is(err, errCareful) {
+		rep, err = importTx(ctx, db, p, wb, opt, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("orgio: import: %w", err)
+	}
+	if len(rep.Errors) > 0 && !opt.ValidOnly {
+		return rep, rep.err()
+	}
+	return rep, nil
+}
+
+func newReport(wb *Workbook, opt Options) *Report {
+	return &Report{DryRun: opt.DryRun, Units: Counts{Rows: len(wb.Units)}, People: Counts{Rows: len(wb.People)}}
+}
+
+// importTx is one attempt at the import in its own transaction. Without careful, it gives up
+// with errCareful as soon as org refuses a row.
+func importTx(ctx context.Context, db *store.DB, p org.Principal, wb *Workbook, opt Options, careful bool) (*Report, error) {
+	rep := newReport(wb, opt)
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		ex, err := loadExisting(ctx, tx, p.Scope, wb)
 		if err != nil {
 			return err
 		}
-		im := &importer{ctx: ctx, tx: tx, p: p, ex: ex, plan: check(wb, ex), rep: rep}
+		im := &importer{ctx: ctx, tx: tx, p: p, ex: ex, plan: check(wb, ex), rep: rep, careful: careful}
 		if err := im.applyUnits(); err != nil {
 			return err
 		}
@@ -81,12 +110,9 @@ func Import(ctx context.Context, db *store.DB, p org.Principal, wb *Workbook, op
 		return nil
 	})
 	if err != nil && !errors.Is(err, errRollback) {
-		return nil, fmt.Errorf("orgio: import: %w", err)
+		return nil, err
 	}
 	rep.Written = err == nil
-	if len(rep.Errors) > 0 && !opt.ValidOnly {
-		return rep, rep.err()
-	}
 	return rep, nil
 }
 
@@ -134,6 +160,8 @@ type importer struct {
 	ex   *existing
 	plan *plan
 	rep  *Report
+	// careful runs each row under its own savepoint, so that a refused row is undone alone.
+	careful bool
 }
 
 func (im *importer) applyUnits() error {
@@ -158,7 +186,7 @@ func (im *importer) applyUnits() error {
 			continue
 		}
 		var u org.Unit
-		rowErr, err := im.savepoint(func() (err error) {
+		rowErr, err := im.run(func() (err error) {
 			if exists {
 				u, err = org.UpdateUnitTx(im.ctx, im.tx, im.p, have.id, in)
 			} else {
@@ -207,7 +235,7 @@ func (im *importer) applyPeople() error {
 			continue
 		}
 		var x org.Person
-		rowErr, err := im.savepoint(func() (err error) {
+		rowErr, err := im.run(func() (err error) {
 			if exists {
 				x, err = org.UpdatePersonTx(im.ctx, im.tx, im.p, have.id, in)
 			} else {
@@ -241,7 +269,7 @@ func (im *importer) unitRowText(code string) string {
 	if i, ok := im.plan.byCode[code]; ok {
 		return fmt.Sprintf("(单位表第 %d 行)", im.plan.units[i].Row)
 	}
-	return ""
+	return " "
 }
 
 func unitChanged(in org.UnitInput, have dbUnit) bool {
@@ -259,11 +287,22 @@ func personChanged(in org.PersonInput, have dbPerson) bool {
 	return have.leftOn != ""
 }
 
-// savepoint runs one row's change so that its failure undoes only that row: org may have
-// written before it refused (UpdateUnitTx checks the scope after moving), and PostgreSQL
-// refuses every later statement of a transaction in which one statement failed. A classified
-// error from org is the row's error; anything else is an internal failure.
-func (im *importer) savepoint(fn func() error) (*errs.Error, error) {
+// run applies one row's change. A classified error from org is the row's error, anything else
+// an internal failure. Careful, the row runs under a savepoint and a refusal undoes just that
+// row: org may have written before it refused (UpdateUnitTx checks the scope after moving),
+// and PostgreSQL refuses every later statement of a transaction in which one failed. Otherwise
+// a refusal ends the attempt with errCareful.
+func (im *importer) run(fn func() error) (*errs.Error, error) {
+	if !im.careful {
+		err := fn()
+		if err == nil {
+			return nil, nil
+		}
+		if e, ok := errs.As(err); ok && e.Kind != errs.Other {
+			return nil, errCareful
+		}
+		return nil, err
+	}
 	if _, err := im.tx.ExecContext(im.ctx, `SAVEPOINT orgio_row`); err != nil {
 		return nil, fmt.Errorf("orgio: savepoint: %w", err)
 	}

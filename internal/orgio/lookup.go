@@ -43,9 +43,9 @@ func newExisting() *existing {
 // codeChunk keeps IN lists well under SQLite's and PostgreSQL's parameter limits.
 const codeChunk = 500
 
-// loadExisting reads the stored units and people whose codes wb mentions. org offers no lookup
-// by code inside a transaction, so this reads the tables directly; the scope is still org's,
-// applied through Scope.Contains on each unit's path.
+// loadExisting reads the stored units and people whose codes wb mentions, within scope. org
+// offers no lookup by code inside a transaction, so this reads the tables directly, filtered
+// by org's own scope condition like every other list of unit data.
 func loadExisting(ctx context.Context, q store.Querier, scope org.Scope, wb *Workbook) (*existing, error) {
 	ex := newExisting()
 	var unitCodes, personCodes []string
@@ -56,48 +56,50 @@ func loadExisting(ctx context.Context, q store.Querier, scope org.Scope, wb *Wor
 		unitCodes = append(unitCodes, r.UnitCode)
 		personCodes = append(personCodes, r.Code)
 	}
-	err := inChunks(unitCodes, func(ph string, args []any) error {
-		rows, err := q.QueryContext(ctx, `SELECT u.id, u.code, u.name, u.kind, COALESCE(p.code, ''), u.sort_order, u.path
-			FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code IN (`+ph+`)`, args...)
+	err := inChunks(unitCodes, func(in string, codes []any) error {
+		w := &store.Where{}
+		w.Add("u.code IN ("+in+")", codes...)
+		scope.Filter(w, "u.path")
+		rows, err := q.QueryContext(ctx, `SELECT u.id, u.code, u.name, u.kind, COALESCE(p.code, ''), u.sort_order
+			FROM units u LEFT JOIN units p ON p.id = u.parent_id`+w.String(), w.Args...)
 		if err != nil {
 			return fmt.Errorf("orgio: read units: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var u dbUnit
-			var code, path string
-			if err := rows.Scan(&u.id, &code, &u.name, &u.kind, &u.parentCode, &u.sortOrder, &path); err != nil {
+			var code string
+			if err := rows.Scan(&u.id, &code, &u.name, &u.kind, &u.parentCode, &u.sortOrder); err != nil {
 				return fmt.Errorf("orgio: read unit: %w", err)
 			}
-			if scope.Contains(path) {
-				ex.units[code] = u
-			}
+			ex.units[code] = u
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = inChunks(personCodes, func(ph string, args []any) error {
-		rows, err := q.QueryContext(ctx, `SELECT p.id, p.code, p.name, u.code, u.path, p.post, p.status, p.left_on
-			FROM people p JOIN units u ON u.id = p.unit_id WHERE p.code IN (`+ph+`)`, args...)
+	err = inChunks(personCodes, func(in string, codes []any) error {
+		w := &store.Where{}
+		w.Add("p.code IN ("+in+")", codes...)
+		scope.Filter(w, "u.path")
+		rows, err := q.QueryContext(ctx, `SELECT p.id, p.code, p.name, u.code, p.post, p.status, p.left_on
+			FROM people p JOIN units u ON u.id = p.unit_id`+w.String(), w.Args...)
 		if err != nil {
 			return fmt.Errorf("orgio: read people: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var x dbPerson
-			var code, path string
+			var code string
 			var left sql.NullTime
-			if err := rows.Scan(&x.id, &code, &x.name, &x.unitCode, &path, &x.post, &x.status, &left); err != nil {
+			if err := rows.Scan(&x.id, &code, &x.name, &x.unitCode, &x.post, &x.status, &left); err != nil {
 				return fmt.Errorf("orgio: read person: %w", err)
 			}
 			if left.Valid {
 				x.leftOn = left.Time.UTC().Format("2006-01-02")
 			}
-			if scope.Contains(path) {
-				ex.people[code] = x
-			}
+			ex.people[code] = x
 		}
 		return rows.Err()
 	})
@@ -107,19 +109,18 @@ func loadExisting(ctx context.Context, q store.Querier, scope org.Scope, wb *Wor
 	return ex, nil
 }
 
-// inChunks calls fn with placeholders ($1, $2, …) and arguments for each chunk of the distinct,
-// non-empty codes. Codes with control or invalid characters are left out: their rows fail the
-// checks anyway, and PostgreSQL would reject a NUL byte with an error that aborts the import.
-func inChunks(codes []string, fn func(placeholders string, args []any) error) error {
+// inChunks calls fn with "?, ?, …" and the codes for each chunk of the distinct, non-empty
+// codes. Codes with control or invalid characters are left out: their rows fail the checks
+// anyway, and PostgreSQL would reject a NUL byte with an error that aborts the import.
+func inChunks(codes []string, fn func(in string, codes []any) error) error {
 	seen := map[string]bool{}
-	var args []any
-	var ph []string
+	var chunk []any
 	flush := func() error {
-		if len(args) == 0 {
+		if len(chunk) == 0 {
 			return nil
 		}
-		err := fn(strings.Join(ph, ","), args)
-		args, ph = nil, nil
+		err := fn(strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ","), chunk)
+		chunk = nil
 		return err
 	}
 	for _, c := range codes {
@@ -127,9 +128,8 @@ func inChunks(codes []string, fn func(placeholders string, args []any) error) er
 			continue
 		}
 		seen[c] = true
-		args = append(args, c)
-		ph = append(ph, fmt.Sprintf("$%d", len(args)))
-		if len(args) == codeChunk {
+		chunk = append(chunk, c)
+		if len(chunk) == codeChunk {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -179,6 +179,23 @@ func TestParseXLSXWorkbooks(t *testing.T) {
 		wantRowError(t, wb.Errors, Units, 1, ColUnitKind)
 	})
 
+	t.Run("a chart sheet is skipped", func(t *testing.T) {
+		f := excelize.NewFile()
+		f.SetSheetName("Sheet1", "人员")
+		f.SetSheetRow("人员", "A1", &[]any{"工号", "姓名", "所属单位编码"})
+		f.SetSheetRow("人员", "A2", &[]any{1001, "张伟", 510001})
+		if err := f.AddChartSheet("图表", &excelize.Chart{Type: excelize.Col,
+			Series: []excelize.ChartSeries{{Name: "人员!$A$1", Categories: "人员!$B$2:$B$2", Values: "人员!$A$2:$A$2"}}}); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		f.WriteTo(&b)
+		wb := parseXLSX(t, b.Bytes())
+		if len(wb.People) != 1 || wb.People[0].Code != "1001" || wb.People[0].UnitCode != "510001" {
+			t.Errorf("got %+v", wb.People)
+		}
+	})
+
 	f := excelize.NewFile()
 	f.SetCellValue("Sheet1", "A1", "hello")
 	var plain bytes.Buffer
@@ -213,6 +230,19 @@ func TestParseXLSXWorkbooks(t *testing.T) {
 				t.Errorf("err = %v (kind %v), want kind %v containing %q", err, errs.KindOf(err), tc.want, tc.msg)
 			}
 		})
+	}
+}
+
+func TestParseXLSXZipBomb(t *testing.T) {
+	// 20 MB of sheet XML compresses to a few dozen KB: small upload, large expansion.
+	rows := row(1, "工号", "姓名", "所属单位编码") + `<row r="2">` + strings.Repeat(" ", 20<<20) + `</row>`
+	data := buildXLSX(t, false, rawSheet{"人员", rows})
+	if len(data) > 1<<20 {
+		t.Fatalf("bomb is %d bytes", len(data))
+	}
+	_, err := ParseXLSX(bytes.NewReader(data), 1<<20)
+	if !errs.Is(err, errs.TooLarge) {
+		t.Errorf("err = %v, want TooLarge", err)
 	}
 }
 

@@ -62,7 +62,6 @@ func unzipLimit(maxBytes int64) int64 {
 
 // sheet is one worksheet's non-blank rows and the kind they hold ("" when neither).
 type sheet struct {
-	name string
 	kind Kind
 	recs []record
 }
@@ -79,6 +78,8 @@ func readWorkbook(data []byte, limit int64) (sheets []sheet, date1904 bool, err 
 	// Both limits equal keeps every part in memory: no temporary files to clean up.
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
 	if err != nil {
+		// excelize has no sentinel for this one; its message is the only way to tell a zip
+		// bomb from a broken file.
 		if strings.Contains(err.Error(), "unzip size exceeds") {
 			return nil, false, errs.Wrap(errs.TooLarge, "Excel 文件解压后过大", err)
 		}
@@ -102,12 +103,12 @@ func readWorkbook(data []byte, limit int64) (sheets []sheet, date1904 bool, err 
 // can be read the way its column needs (see cell.value). Formulas read as their cached result.
 // A sheet that is neither named nor headed like a table is skipped after its first rows.
 func readSheet(f *excelize.File, name string) (sheet, error) {
-	s := sheet{name: name}
-	s.kind = sheetKind(name, nil)
+	s := sheet{kind: sheetKind(name, nil)}
 	if s.kind == "" {
 		head, err := sheetRows(f, name, false, titleRows, nil)
 		if err != nil {
-			return s, err
+			// Not a worksheet we can read (a chart sheet, say): not one of ours either.
+			return s, nil
 		}
 		if s.kind = sheetKind(name, head); s.kind == "" {
 			return s, nil

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
 )
@@ -22,6 +23,14 @@ type homeData struct {
 	Users      int
 	Person     *org.Person
 	Recent     []audit.Entry
+	Inventory  []kindTotal
+	Pending    int
+}
+
+type kindTotal struct {
+	Kind  catalog.Kind
+	Live  int
+	Total int
 }
 
 // home is each role's dashboard: what is in the caller's scope, and for the office and the
@@ -67,6 +76,24 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Recent = recent
+	}
+	if p.Can(org.PermCatalogRead) {
+		for _, k := range catalog.Kinds {
+			_, live, err := s.Catalog.List(ctx, p, catalog.Filter{Kind: k, LiveOnly: true, Page: org.Page{Limit: 1}})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			d.Inventory = append(d.Inventory, kindTotal{Kind: k, Live: live})
+		}
+	}
+	if c.User.PersonID != 0 {
+		pending, err := s.Catalog.Pending(ctx, p, c.User.PersonID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Pending = len(pending)
 	}
 	if c.User.PersonID != 0 {
 		// Everyone may see their own record, even without the right to list people.

@@ -46,6 +46,7 @@ func TestPages(t *testing.T) {
 		t.Run("password", fx.testPassword)
 		t.Run("tokens", fx.testTokens)
 		t.Run("audit", fx.testAudit)
+		t.Run("assets", fx.testAssets)
 	})
 }
 

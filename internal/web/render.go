@@ -14,6 +14,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/i18n"
@@ -33,7 +34,18 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 		"indent":   func(n int) string { return strings.Repeat("— ", max(n, 0)) },
 		"add":      func(a, b int) int { return a + b },
 		"action":   func(a string) string { return i18n.T(lang, audit.ActionLabel(a)) },
-		"object":   func(o string) string { return i18n.T(lang, audit.ObjectLabel(o)) },
+		"feature":  func(c string) string { return i18n.T(lang, catalog.FeatureLabel(c)) },
+		"mrole":    func(r string) string { return i18n.T(lang, catalog.MemberRoleLabel(r)) },
+		"evaction": func(a string) string { return i18n.T(lang, catalog.ActionLabel(a)) },
+		"has": func(list []string, x string) bool {
+			for _, v := range list {
+				if v == x {
+					return true
+				}
+			}
+			return false
+		},
+		"object": func(o string) string { return i18n.T(lang, audit.ObjectLabel(o)) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -137,7 +149,10 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermAuditRead) {
 		items = append(items, navItem{Key: "audit", Label: "审计日志", Href: "/audit"})
 	}
-	for _, s := range []string{"清单管理", "负担指数", "体检发现", "整改台账", "检查抽查", "专项行动"} {
+	if p.Can(org.PermCatalogRead) {
+		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
+	}
+	for _, s := range []string{"负担指数", "体检发现", "整改台账", "检查抽查", "专项行动"} {
 		items = append(items, navItem{Label: s, Soon: true})
 	}
 	return items
@@ -181,6 +196,7 @@ func flashText(key string) string {
 	return map[string]string{
 		"created": "已新增", "updated": "已保存", "deleted": "已删除", "password": "密码已修改",
 		"reset": "密码已重置,用户下次登录时须修改密码", "imported": "导入完成", "revoked": "令牌已吊销",
+		"merged": "已合并", "attested": "已确认",
 	}[key]
 }
 

@@ -48,6 +48,18 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /users/{id}", s.page(org.PermUsersWrite, s.userUpdate))
 	mux.Handle("POST /users/{id}/password", s.page(org.PermUsersWrite, s.userResetPassword))
 
+	mux.Handle("GET /assets", s.page(org.PermCatalogRead, s.assets))
+	mux.Handle("GET /assets/new", s.page(org.PermCatalogWrite, s.assetNew))
+	mux.Handle("POST /assets/new", s.page(org.PermCatalogWrite, s.assetCreate))
+	mux.Handle("GET /assets/{id}", s.page(org.PermCatalogRead, s.asset))
+	mux.Handle("GET /assets/{id}/edit", s.page(org.PermCatalogWrite, s.assetEdit))
+	mux.Handle("POST /assets/{id}/edit", s.page(org.PermCatalogWrite, s.assetUpdate))
+	mux.Handle("POST /assets/{id}/transition", s.page(org.PermCatalogWrite, s.assetTransition))
+	mux.Handle("POST /assets/{id}/merge", s.page(org.PermCatalogReview, s.assetMerge))
+	mux.Handle("POST /assets/{id}/members", s.page(org.PermCatalogWrite, s.assetMembers))
+	mux.Handle("GET /attest", s.page("", s.attestList))
+	mux.Handle("POST /attest", s.page("", s.attest))
+
 	mux.Handle("GET /audit", s.page(org.PermAuditRead, s.auditLog))
 	mux.Handle("GET /audit/verify", s.page(org.PermAuditRead, s.auditVerify))
 }

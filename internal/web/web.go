@@ -14,6 +14,7 @@ import (
 	"net/http"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/i18n"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
@@ -26,6 +27,7 @@ var assets embed.FS
 type Server struct {
 	DB           *store.DB
 	Org          *org.Store
+	Catalog      *catalog.Store
 	Auth         *auth.Service
 	SecureCookie bool // set the Secure flag on cookies (behind HTTPS)
 	Version      string
@@ -37,6 +39,9 @@ type Server struct {
 // New parses the templates once per language.
 func New(s Server) (*Server, error) {
 	srv := &s
+	if srv.Catalog == nil {
+		srv.Catalog = &catalog.Store{DB: srv.DB}
+	}
 	if srv.Log == nil {
 		srv.Log = slog.Default()
 	}
