@@ -99,9 +99,9 @@ var pages = []struct{ name, login, path string }{
 	{"home/liaison", "liaison", "/"},
 	{"units/all", "office", "/units"},
 	{"people/page1", "office", "/people"},
-	{"people/search", "office", "/people?q=%E5%BC%A0"},             // 张
-	{"people/page100", "office", "/people?offset=5000"},           // deep paging
-	{"people/liaison", "liaison", "/people?status=active"},        // a 大队's people
+	{"people/search", "office", "/people?q=%E5%BC%A0"},     // 张
+	{"people/page100", "office", "/people?offset=5000"},    // deep paging
+	{"people/liaison", "liaison", "/people?status=active"}, // a 大队's people
 	{"audit/page1", "admin", "/audit"},
 	{"api/people", "office", "/api/v1/people?limit=100&q=%E7%AB%99"}, // 站
 }

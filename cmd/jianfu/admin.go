@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -89,16 +90,6 @@ func userCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	st := &org.Store{DB: db}
-	if *rootName != "" {
-		if _, err := st.CreateUnit(ctx, org.System, org.UnitInput{Code: *unit, Name: *rootName, Kind: org.Corps}); err != nil {
-			return fmt.Errorf("创建总队: %w", err)
-		}
-	}
-	u, err := st.UnitByCode(ctx, org.System, *unit)
-	if err != nil {
-		return fmt.Errorf("单位 %q: %w", *unit, err)
-	}
 	var rs []org.Role
 	for _, r := range strings.Split(*roles, ",") {
 		rs = append(rs, org.Role(strings.TrimSpace(r)))
@@ -107,7 +98,23 @@ func userCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	user, err := st.CreateUser(ctx, org.System, org.UserInput{Username: *username, DisplayName: *name, UnitID: u.ID, Roles: rs}, hash)
+	// The root and the first administrator are made together: a typo in --roles must not leave
+	// a root behind that makes the corrected command fail.
+	var user org.User
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		if *rootName != "" {
+			if _, err := org.CreateUnitTx(ctx, tx, org.System, org.UnitInput{Code: *unit, Name: *rootName, Kind: org.Corps}); err != nil {
+				return fmt.Errorf("创建总队: %w", err)
+			}
+		}
+		var uid int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, strings.TrimSpace(*unit)).Scan(&uid); err != nil {
+			return fmt.Errorf("单位 %q 不存在", *unit)
+		}
+		var err error
+		user, err = org.CreateUserTx(ctx, tx, org.System, org.UserInput{Username: *username, DisplayName: *name, UnitID: uid, Roles: rs}, hash)
+		return err
+	})
 	if err != nil {
 		return err
 	}

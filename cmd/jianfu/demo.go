@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,10 +32,10 @@ func runDemo(ctx context.Context, args []string) error {
 		return fmt.Errorf("规模 %q 无效,应为 small、province 或 national", *preset)
 	}
 	if !store.IsPostgresDSN(c.db) {
-		// The demo always starts from a fresh file; refusing the production default protects a
-		// real bureau's data from a mistyped command.
-		if c.db == "jianfu.db" {
-			return fmt.Errorf("演示数据不能写入正式数据库文件 jianfu.db,请用 --db 指定其他文件")
+		// The demo starts from a fresh file. It deletes only a file that an earlier demo made:
+		// a mistyped --db must never cost a bureau its data.
+		if err := checkDemoFile(ctx, c.db); err != nil {
+			return err
 		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(c.db + suffix); err != nil && !os.IsNotExist(err) {
@@ -51,6 +52,10 @@ func runDemo(ctx context.Context, args []string) error {
 	res, err := demo.Build(ctx, db, demo.Options{Preset: p, Seed: *seed, Password: *password, Progress: progress()})
 	if err != nil {
 		return fmt.Errorf("生成演示数据失败: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)`,
+		demoMarker, string(p), store.Now(), "jianfu demo"); err != nil {
+		return fmt.Errorf("标记演示数据库失败: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户,数据库 %s\n",
 		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, config.Redact(c.db))
@@ -91,4 +96,33 @@ func progress() func(step string, done, total int) {
 		}
 		bar.Set(done)
 	}
+}
+
+// demoMarker is the settings key that marks a database as made by jianfu demo.
+const demoMarker = "demo.preset"
+
+// checkDemoFile allows the demo to replace path only when it does not exist, is empty, or holds
+// an earlier demo (its settings carry the marker). The production name is refused outright.
+func checkDemoFile(ctx context.Context, path string) error {
+	if filepath.Base(filepath.Clean(path)) == "jianfu.db" {
+		return fmt.Errorf("演示数据不能写入正式数据库文件 jianfu.db,请用 --db 指定其他文件")
+	}
+	info, err := os.Stat(path)
+	if os.IsNotExist(err) || err == nil && info.Size() == 0 {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	refuse := fmt.Errorf("%s 不是演示数据库(没有演示标记),为防止误删,拒绝覆盖;请换一个文件名", path)
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return refuse
+	}
+	defer db.Close()
+	var preset string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, demoMarker).Scan(&preset); err != nil {
+		return refuse
+	}
+	return nil
 }

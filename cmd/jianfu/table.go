@@ -31,7 +31,7 @@ func printTable(w io.Writer, indent string, rows [][]string) {
 func displayWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		if r >= 0x2E80 && r <= 0xFFEF { // CJK, fullwidth forms and punctuation
+		if r >= 0x2E80 && r <= 0xFFEF || r >= 0x20000 && r <= 0x3FFFD { // CJK, fullwidth forms, CJK extensions B–H
 			n += 2
 		} else {
 			n++

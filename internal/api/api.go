@@ -1,15 +1,21 @@
 // Package api is jianfu's JSON API under /api/v1: the organisation (units, people, users), the
-// caller's own account and API tokens, the audit log, and imports and exports of the
+// inventory of apps, accounts and groups (清单) with members, lifecycle, merges and attestation,
+// the caller's own account and API tokens, the audit log, and imports and exports of the
 // organisation, described by an OpenAPI 3 document served at /api/v1/openapi.json.
 //
 // Handlers are thin: they decode and validate the request, call the domain package with the
 // caller as a Principal, and write the result. Permissions and scope are the domain packages'
-// business (org filters every query by the caller's subtree); only endpoints that do not go
-// through org (audit, tokens) check permissions here. Every error, including unknown paths and
-// wrong methods, is the uniform body {"error":{"code","message","field"}}.
+// business (org and catalog filter every query by the caller's subtree); only endpoints that do
+// not go through them (audit, tokens) check permissions here. Every error, including unknown
+// paths and wrong methods, is the uniform body {"error":{"code","message","field"}}.
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"sort"
@@ -17,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
@@ -26,11 +33,13 @@ import (
 // Prefix is the path under which the API is mounted.
 const Prefix = "/api/v1/"
 
-// API serves the JSON API. All fields are required.
+// API serves the JSON API. All fields are required except Catalog, which Handler sets to a
+// store on DB when it is nil (as web.New does).
 type API struct {
-	DB   *store.DB
-	Org  *org.Store
-	Auth *auth.Service
+	DB      *store.DB
+	Org     *org.Store
+	Auth    *auth.Service
+	Catalog *catalog.Store
 }
 
 // Handler returns the handler for paths starting with /api/v1/. It expects the caller to have
@@ -38,6 +47,9 @@ type API struct {
 // OpenAPI document), checks CSRF on state-changing requests made with a session cookie, and
 // answers unknown paths and wrong methods with JSON errors rather than ServeMux's plain text.
 func (a *API) Handler() http.Handler {
+	if a.Catalog == nil {
+		a.Catalog = &catalog.Store{DB: a.DB}
+	}
 	mux := http.NewServeMux()
 	// fallback sees only requests no route matched: a known path with another method gets 405,
 	// anything else 404.
@@ -135,14 +147,137 @@ func admit(rt route, r *http.Request) error {
 // allows "\u0000", Go strings carry it, and PostgreSQL refuses it in text with an error that
 // would otherwise surface as a 500 (org does not check every field it passes on, such as
 // parent_code).
+//
+// It also names the field when a value's own UnmarshalJSON refuses it (catalog.Date does for
+// "2026-02-30"): encoding/json reports that error without saying where, and httpx passes it on
+// without a field.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	// A copy of what the decoder reads; httpx's body limit sits on top of it, so it stays under
+	// MaxJSONBody.
+	var read bytes.Buffer
+	r.Body = readCloser{io.TeeReader(r.Body, &read), r.Body}
 	if err := httpx.DecodeJSON(w, r, v); err != nil {
-		return err
+		return refusedField(err, read.Bytes(), reflect.TypeOf(v))
 	}
 	if field := nulField(reflect.ValueOf(v), ""); field != "" {
 		return errs.Field(field, "不能包含空字符(\\u0000)")
 	}
 	return nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// refusedField turns err, when it is an unmarshaler's refusal, into an error about the first
+// value of body that t's own unmarshalers refuse, named by its JSON path ("app.mlps_assessed_on").
+// Any other error is returned as it is.
+func refusedField(err error, body []byte, t reflect.Type) error {
+	e, ok := errs.As(err)
+	var cause *errs.Error
+	if !ok || e.Kind != errs.Invalid || e.Field != "" || !errors.As(e.Err, &cause) {
+		return err
+	}
+	var raw json.RawMessage
+	if json.NewDecoder(bytes.NewReader(body)).Decode(&raw) != nil {
+		return err
+	}
+	path, rerr := refusedPath(t, raw, "")
+	if rerr == nil || path == "" {
+		return err
+	}
+	msg := cause.Msg
+	if re, ok := errs.As(rerr); ok && re.Msg != "" {
+		msg = re.Msg
+	}
+	return errs.Field(path, msg)
+}
+
+// refusedPath walks raw along type t and returns the path of the first value whose type's
+// UnmarshalJSON fails, with that failure; a nil error means none does.
+func refusedPath(t reflect.Type, raw json.RawMessage, path string) (string, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return "", nil
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			return path, err
+		}
+		return "", nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return "", nil
+		}
+		return refusedMember(t, obj, path)
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return "", nil
+		}
+		for i, it := range items {
+			if p, err := refusedPath(t.Elem(), it, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return p, err
+			}
+		}
+	}
+	return "", nil
+}
+
+// refusedMember is refusedPath for the members of a JSON object decoded into struct type t.
+func refusedMember(t reflect.Type, obj map[string]json.RawMessage, prefix string) (string, error) {
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		ft := sf.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(unmarshalerType) {
+			// An embedded struct's fields are the outer object's.
+			if p, err := refusedMember(ft, obj, prefix); err != nil {
+				return p, err
+			}
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		raw, ok := obj[name]
+		if !ok {
+			for k, v := range obj { // encoding/json matches names case-insensitively
+				if strings.EqualFold(k, name) {
+					raw, ok = v, true
+					break
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		path := name
+		if prefix != "" {
+			path = prefix + "." + name
+		}
+		if p, err := refusedPath(sf.Type, raw, path); err != nil {
+			return p, err
+		}
+	}
+	return "", nil
 }
 
 // nulField returns the JSON name of the first string field in v holding a NUL, or "".

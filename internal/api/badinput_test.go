@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -159,15 +160,218 @@ func TestBadInput(t *testing.T) {
 			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "x1", "display_name": "某", "unit_id": unit(fx, "ZA-1"),
 				"roles": []string{"staff\x00"}, "password": testPassword}}
 		}, 400, "invalid", "roles"},
+		// The inventory.
+		{"asset: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"colour": "red"})}
+		}, 400, "invalid", "colour"},
+		{"asset: unknown field in details", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"app": map[string]any{"colour": "red"}})}
+		}, 400, "invalid", "colour"},
+		{"asset: name not a string", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"name": 5})}
+		}, 400, "invalid", "name"},
+		{"asset: functions not a list", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"functions": "登记、通知"})}
+		}, 400, "invalid", "functions"},
+		{"asset: target_count not a number", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"app": map[string]any{"target_count": "很多"}})}
+		}, 400, "invalid", "app.target_count"},
+		{"asset: mlps_assessed_on 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"app": map[string]any{"mlps_assessed_on": "2026-02-30"}})}
+		}, 400, "invalid", "app.mlps_assessed_on"},
+		{"asset: task_end_on 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: map[string]any{"code": "X-G", "kind": "group", "name": "某群", "platform": "微信",
+				"unit_id": unit(fx, "ZA-1"), "group": map[string]any{"temporary": true, "task_end_on": "2026-02-30"}}}
+		}, 400, "invalid", "group.task_end_on"},
+		{"asset: opened_on a number", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"opened_on": 20260101})}
+		}, 400, "invalid", "opened_on"},
+		{"asset: last_post_on 2026-13-01 on update", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "ACC-A", ""), body: map[string]any{"code": "ACC-A", "name": "甲区消防", "platform": "抖音",
+				"unit_id": unit(fx, "DD-A"), "account": map[string]any{"last_post_on": "2026-13-01"}}}
+		}, 400, "invalid", "account.last_post_on"},
+		{"asset: unknown platform", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"platform": "Telegram"})}
+		}, 400, "invalid", "platform"},
+		{"asset: platform of another kind", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"platform": "钉钉"})}
+		}, 400, "invalid", "platform"},
+		{"asset: unknown kind", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"kind": "website"})}
+		}, 400, "invalid", "kind"},
+		{"asset: unknown forced feature", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"app": map[string]any{"forced_features": []string{"人脸识别"}}})}
+		}, 400, "invalid", "forced_features"},
+		{"asset: created retired", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"status": "retired"})}
+		}, 400, "invalid", "status"},
+		{"asset: duplicate code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"code": "APP-A"})}
+		}, 400, "invalid", "code"},
+		{"asset: unknown unit", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"unit_id": 999999})}
+		}, 400, "invalid", "unit_id"},
+		{"asset: unknown owner", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"owner_code": "P-NOBODY"})}
+		}, 400, "invalid", "owner_code"},
+		{"asset: unknown owner id", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"owner_person_id": 999999})}
+		}, 400, "invalid", "owner_person_id"},
+		{"asset: unknown unit_code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"unit_id": nil, "unit_code": "NOPE"})}
+		}, 400, "invalid", "unit_code"},
+		{"asset: lead_unit_code of no unit", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"lead_unit_code": "NOPE"})}
+		}, 400, "invalid", "lead_unit_code"},
+		{"asset: NUL in owner_code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/assets", body: newApp(fx, map[string]any{"owner_code": "P-A-1\x00"})}
+		}, 400, "invalid", "owner_code"},
+		{"asset: status on update", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "APP-A", ""), body: newApp(fx, map[string]any{"code": "APP-A", "status": "retired"})}
+		}, 400, "invalid", "status"},
+		{"asset: kind changed on update", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "APP-A", ""), body: newApp(fx, map[string]any{"code": "APP-A", "kind": "group", "platform": "微信"})}
+		}, 400, "invalid", "kind"},
+		{"asset: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets/abc"} }, 400, "invalid", "id"},
+		{"asset: id 0 on update", func(fx *fixture) req {
+			return req{method: "PUT", path: "/api/v1/assets/0", body: newApp(fx, nil)}
+		}, 400, "invalid", "id"},
+		{"asset: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets/999999"} }, 404, "not_found", ""},
+		{"transition to merged", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": "merged", "reason": "功能重复"}}
+		}, 400, "invalid", "to"},
+		{"transition to an unknown status", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": "gone", "reason": "不再使用"}}
+		}, 400, "invalid", "to"},
+		{"transition: to not a string", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": 3, "reason": "不再使用"}}
+		}, 400, "invalid", "to"},
+		{"transition without reason", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": "rectifying"}}
+		}, 400, "invalid", "reason"},
+		{"transition: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": "rectifying", "reason": "整改", "when": "now"}}
+		}, 400, "invalid", "when"},
+		{"transition the state machine refuses", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "APP-A", "/transition"), body: map[string]any{"to": "applying", "reason": "重新申请"}}
+		}, 409, "conflict", ""},
+		{"transition of a retired group", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-B2", "/transition"), body: map[string]any{"to": "active", "reason": "重新启用"}}
+		}, 409, "conflict", ""},
+		{"merge into itself", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into": fx.assets["GRP-A1"].ID, "reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge into itself by code", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into_code": "GRP-A1", "reason": "功能重复"}}
+		}, 400, "invalid", "into_code"},
+		{"merge with into and into_code", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"),
+				body: map[string]any{"into": fx.assets["GRP-A2"].ID, "into_code": "GRP-A2", "reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge without a target", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge: into not a number", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into": "GRP-A2", "reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge a group into an app", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into": fx.assets["APP-A"].ID, "reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge into a retired group", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-B1", "/merge"), body: map[string]any{"into_code": "GRP-B2", "reason": "功能重复"}}
+		}, 400, "invalid", "into_code"},
+		{"merge into an unknown code", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into_code": "NOPE", "reason": "功能重复"}}
+		}, 400, "invalid", "into_code"},
+		{"merge into an unknown id", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into": 999999, "reason": "功能重复"}}
+		}, 400, "invalid", "into"},
+		{"merge without reason", func(fx *fixture) req {
+			return req{method: "POST", path: assetURL(fx, "GRP-A1", "/merge"), body: map[string]any{"into": fx.assets["GRP-A2"].ID}}
+		}, 400, "invalid", "reason"},
+		{"member listed twice", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"),
+				body: map[string]any{"members": []map[string]string{{"person_code": "P-A1-1"}, {"person_code": "P-A1-1", "role": "admin"}}}}
+		}, 400, "invalid", "members"},
+		{"two group owners", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"),
+				body: map[string]any{"members": []map[string]string{{"person_code": "P-A1-1", "role": "群主"}, {"person_code": "P-A1-2", "role": "owner"}}}}
+		}, 400, "invalid", "members"},
+		{"member with an unknown 工号 and role", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"),
+				body: map[string]any{"members": []map[string]string{{"person_code": "P-NOBODY"}, {"external_name": "外部丁", "role": "king"}}}}
+		}, 400, "invalid", "members"},
+		{"members missing", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"), body: map[string]any{}}
+		}, 400, "invalid", "members"},
+		{"members not a list", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"), body: map[string]any{"members": "P-A1-1"}}
+		}, 400, "invalid", "members"},
+		{"member with an unknown field", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "GRP-A2", "/members"), body: map[string]any{"members": []map[string]string{{"code": "P-A1-1"}}}}
+		}, 400, "invalid", "code"},
+		{"members of an app", func(fx *fixture) req {
+			return req{method: "PUT", path: assetURL(fx, "APP-A", "/members"), body: map[string]any{"members": []map[string]string{{"person_code": "P-A1-1"}}}}
+		}, 400, "invalid", ""},
+		{"members limit 501", func(fx *fixture) req { return req{method: "GET", path: assetURL(fx, "GRP-A1", "/members?limit=501")} }, 400, "invalid", "limit"},
+		{"history offset -1", func(fx *fixture) req { return req{method: "GET", path: assetURL(fx, "GRP-A1", "/history?offset=-1")} }, 400, "invalid", "offset"},
+		{"history id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets/abc/history"} }, 400, "invalid", "id"},
+		{"attest: ids empty", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []int64{}}}
+		}, 400, "invalid", "ids"},
+		{"attest: ids missing", func(*fixture) req { return req{method: "POST", path: "/api/v1/attest", body: map[string]any{}} }, 400, "invalid", "ids"},
+		{"attest: 501 ids", func(*fixture) req {
+			ids := make([]int64, 501)
+			for i := range ids {
+				ids[i] = int64(i + 1)
+			}
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": ids}}
+		}, 400, "invalid", "ids"},
+		{"attest: id 0", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []int64{0}}}
+		}, 400, "invalid", "ids"},
+		{"attest: id twice", func(fx *fixture) req {
+			id := fx.assets["APP-A"].ID
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []int64{id, id}}}
+		}, 400, "invalid", "ids"},
+		{"attest: ids not numbers", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []string{"APP-A"}}}
+		}, 400, "invalid", "ids"},
+		{"attest by a login linked to no person", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []int64{fx.assets["APP-A"].ID}}}
+		}, 403, "forbidden", ""},
+		{"assets: unknown kind", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?kind=website"} }, 400, "invalid", "kind"},
+		{"assets: unknown platform", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?platform=Telegram"} }, 400, "invalid", "platform"},
+		{"assets: platform of another kind", func(*fixture) req {
+			return req{method: "GET", path: "/api/v1/assets?kind=app&platform=%E9%92%89%E9%92%89"}
+		}, 400, "invalid", "platform"},
+		{"assets: unknown status", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?status=gone"} }, 400, "invalid", "status"},
+		{"assets: unknown flag", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?flag=stale"} }, 400, "invalid", "flag"},
+		{"assets: unknown sort", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?sort=price"} }, 400, "invalid", "sort"},
+		{"assets: unit_id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?unit_id=abc"} }, 400, "invalid", "unit_id"},
+		{"assets: unit_id unknown", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?unit_id=999999"} }, 400, "invalid", "unit_id"},
+		{"assets: lead_unit_id -1", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?lead_unit_id=-1"} }, 400, "invalid", "lead_unit_id"},
+		{"assets: owner_person_id x", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?owner_person_id=x"} }, 400, "invalid", "owner_person_id"},
+		{"assets: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?limit=0"} }, 400, "invalid", "limit"},
+		{"assets: q too long", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?q=" + strings.Repeat("a", 101)} }, 400, "invalid", "q"},
+		{"attest list: limit abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/attest?limit=abc"} }, 400, "invalid", "limit"},
 		{"delete unit with children", func(fx *fixture) req {
 			return req{method: "DELETE", path: fmt.Sprintf("/api/v1/units/%d", unit(fx, "DD-A"))}
 		},
 			409, "conflict", ""},
 	}
+	// Errors about several items of a list name each in details (field, then a part of the
+	// message).
+	details := map[string][][2]string{
+		"member listed twice":                {{"第 2 项", "与第 1 项重复"}},
+		"two group owners":                   {{"members", "只能有一位群主"}},
+		"member with an unknown 工号 and role": {{"第 1 项 工号", "P-NOBODY"}, {"第 2 项 角色", "群主"}},
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := newFixture(t, db)
+		fx.addAssets(t)
 		for _, c := range cases {
-			before := auditLen(t, db)
+			before, beforeRows := auditLen(t, db), catalogRows(t, db)
 			r := c.r(fx)
 			rec := fx.do(t, "admin", bySession, r)
 			if rec.Code != c.status {
@@ -178,8 +382,21 @@ func TestBadInput(t *testing.T) {
 			if e.Code != c.code || e.Field != c.field {
 				t.Errorf("%s: error code %q field %q, want %q %q: %s", c.name, e.Code, e.Field, c.code, c.field, e.Message)
 			}
+			if want, ok := details[c.name]; ok {
+				if len(e.Details) != len(want) {
+					t.Errorf("%s: details %+v, want %v", c.name, e.Details, want)
+				}
+				for i := range min(len(want), len(e.Details)) {
+					if e.Details[i].Field != want[i][0] || !strings.Contains(e.Details[i].Message, want[i][1]) {
+						t.Errorf("%s: detail %d is %+v, want %v", c.name, i, e.Details[i], want[i])
+					}
+				}
+			}
 			if after := auditLen(t, db); after != before {
 				t.Errorf("%s: audit log grew from %d to %d: something was written", c.name, before, after)
+			}
+			if after := catalogRows(t, db); after != beforeRows {
+				t.Errorf("%s: inventory rows went from %v to %v: something was written", c.name, beforeRows, after)
 			}
 		}
 		t.Logf("%d cases", len(cases))
@@ -201,6 +418,11 @@ func TestUnknownPathAndMethod(t *testing.T) {
 		{"PATCH", "/api/v1/units/1", 405, "method_not_allowed", "DELETE, GET, HEAD, PUT"},
 		{"DELETE", "/api/v1/units", 405, "method_not_allowed", "GET, HEAD, POST"},
 		{"GET", "/api/v1/users/1/password", 405, "method_not_allowed", "POST"},
+		{"DELETE", "/api/v1/assets/1", 405, "method_not_allowed", "GET, HEAD, PUT"},
+		{"GET", "/api/v1/assets/1/merge", 405, "method_not_allowed", "POST"},
+		{"POST", "/api/v1/assets/1/members", 405, "method_not_allowed", "GET, HEAD, PUT"},
+		{"DELETE", "/api/v1/attest", 405, "method_not_allowed", "GET, HEAD, POST"},
+		{"GET", "/api/v1/assets/1/owners", 404, "not_found", ""},
 	}
 	for _, key := range []string{"admin", "anon"} {
 		for _, c := range cases {
@@ -221,4 +443,35 @@ func TestUnknownPathAndMethod(t *testing.T) {
 	if rec := fx.do(t, "admin", byToken, req{method: http.MethodHead, path: "/api/v1/me"}); rec.Code != 200 {
 		t.Errorf("HEAD /api/v1/me = %d", rec.Code)
 	}
+}
+
+// newApp is a valid body recording an app in 甲一站, with the fields of change replaced (a nil
+// value removes the field).
+func newApp(fx *fixture, change map[string]any) map[string]any {
+	b := map[string]any{"code": "X-APP", "kind": "app", "name": "某应用", "platform": "App", "unit_id": fx.units["ZA-1"].ID}
+	for k, v := range change {
+		if v == nil {
+			delete(b, k)
+		} else {
+			b[k] = v
+		}
+	}
+	return b
+}
+
+// assetURL is the API path of a fixture asset, with suffix.
+func assetURL(fx *fixture, code, suffix string) string {
+	return fmt.Sprintf("/api/v1/assets/%d%s", fx.assets[code].ID, suffix)
+}
+
+// catalogRows counts the inventory's rows (assets, events, members, and assets waiting for
+// confirmation), to show that a rejected request changed none of them.
+func catalogRows(t *testing.T, db *store.DB) [4]int {
+	t.Helper()
+	var n [4]int
+	for i, q := range []string{`SELECT count(*) FROM assets`, `SELECT count(*) FROM asset_events`, `SELECT count(*) FROM group_members`,
+		`SELECT count(*) FROM assets WHERE needs_attest = TRUE`} {
+		storetest.Must(t, db.QueryRowContext(context.Background(), q).Scan(&n[i]))
+	}
+	return n
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
@@ -56,6 +57,9 @@ type fixture struct {
 	users   map[string]org.User   // by role name (and "victim")
 	creds   map[string]cred       // by role name
 	visible map[string]map[int64]bool
+	// assets is the inventory addAssets records (by code), and objects rows create on the way.
+	assets map[string]catalog.Asset
+	seq    int // numbers the assets rows create, so that their codes differ
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -65,7 +69,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	a := &API{DB: db, Org: st, Auth: &auth.Service{DB: db}}
 	fx := &fixture{db: db, api: a, h: httpx.Identify(a.Auth, a.Handler()),
 		units: map[string]org.Unit{}, people: map[string]org.Person{}, users: map[string]org.User{},
-		creds: map[string]cred{}, visible: map[string]map[int64]bool{}}
+		creds: map[string]cred{}, visible: map[string]map[int64]bool{}, assets: map[string]catalog.Asset{}}
 
 	for _, u := range []struct{ code, name, kind, parent string }{
 		{"ZD", "测试总队", "corps", ""},

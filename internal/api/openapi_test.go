@@ -250,6 +250,33 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 	users := get("admin", byToken, req{method: "GET", path: "/api/v1/users"})
 	imported := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/import/people", body: testdata("people.csv")(fx, ""), contentType: "text/csv"})
 	failed := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/import/people", body: testdata("people_bad.csv")(fx, ""), contentType: "text/csv"})
+
+	fx.addAssets(t)
+	assetURL := func(code, suffix string) string {
+		return "/api/v1/assets/" + strconv.FormatInt(fx.assets[code].ID, 10) + suffix
+	}
+	assets := get("admin", byToken, req{method: "GET", path: "/api/v1/assets"})
+	app := get("admin", byToken, req{method: "GET", path: assetURL("APP-A", "")})
+	account := get("admin", byToken, req{method: "GET", path: assetURL("ACC-A", "")})
+	group := get("admin", byToken, req{method: "GET", path: assetURL("GRP-A1", "")})
+	retired := get("admin", byToken, req{method: "GET", path: assetURL("GRP-B2", "")})
+	members := get("admin", byToken, req{method: "GET", path: assetURL("GRP-A1", "/members")})
+	history := get("admin", byToken, req{method: "GET", path: assetURL("GRP-B2", "/history")})
+	pending := get("liaisonA", byToken, req{method: "GET", path: "/api/v1/attest"})
+	attested := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/attest", body: map[string]any{"ids": []int64{fx.assets["APP-A"].ID}}})
+	confirmed := get("admin", byToken, req{method: "GET", path: assetURL("APP-A", "")})
+	moved := get("admin", byToken, req{method: "POST", path: assetURL("GRP-A1", "/merge"), body: map[string]any{"into_code": "GRP-A2", "reason": "成员重合"}})
+	set := get("admin", byToken, req{method: "PUT", path: assetURL("GRP-A2", "/members"), body: map[string]any{"members": []map[string]string{}}})
+	dup := get("admin", byToken, req{method: "PUT", path: assetURL("GRP-A2", "/members"),
+		body: map[string]any{"members": []map[string]string{{"external_name": "甲"}, {"external_name": "甲"}}}})
+	object := func(v map[string]any, key string) map[string]any {
+		t.Helper()
+		o, ok := v[key].(map[string]any)
+		if !ok {
+			t.Fatalf("no object %s in %v", key, v)
+		}
+		return o
+	}
 	shapes := []struct {
 		schema string
 		v      map[string]any
@@ -271,6 +298,27 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 		{"ImportReport", imported},
 		{"ImportReport", failed},
 		{"RowError", first(failed, "errors")},
+		{"AssetList", assets},
+		{"Asset", first(assets, "items")},
+		{"Asset", app},
+		{"AppDetails", object(app, "app")},
+		{"Asset", account},
+		{"AccountDetails", object(account, "account")},
+		{"Asset", group},
+		{"GroupDetails", object(group, "group")},
+		{"Asset", retired},
+		{"Asset", confirmed},
+		{"MemberList", members},
+		{"Member", first(members, "items")},
+		{"EventList", history},
+		{"Event", first(history, "items")},
+		{"AssetList", pending},
+		{"AttestResult", attested},
+		{"MergeResult", moved},
+		{"Asset", object(moved, "from")},
+		{"Asset", object(moved, "into")},
+		{"MembersCount", set},
+		{"Error", dup},
 		{"Error", get("admin", byToken, req{method: "GET", path: "/api/v1/units/999999"})},
 		{"Error", get("admin", byToken, req{method: "POST", path: "/api/v1/units", body: map[string]any{"code": 5}})},
 	}

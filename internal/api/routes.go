@@ -43,6 +43,18 @@ var routes = []route{
 	{Method: "PUT", Path: "/api/v1/users/{id}", Status: 200, handle: (*API).updateUser},
 	{Method: "POST", Path: "/api/v1/users/{id}/password", Status: 204, handle: (*API).resetPassword},
 
+	{Method: "GET", Path: "/api/v1/assets", Status: 200, handle: (*API).listAssets},
+	{Method: "POST", Path: "/api/v1/assets", Status: 201, handle: (*API).createAsset},
+	{Method: "GET", Path: "/api/v1/assets/{id}", Status: 200, handle: (*API).getAsset},
+	{Method: "PUT", Path: "/api/v1/assets/{id}", Status: 200, handle: (*API).updateAsset},
+	{Method: "POST", Path: "/api/v1/assets/{id}/transition", Status: 200, handle: (*API).transitionAsset},
+	{Method: "POST", Path: "/api/v1/assets/{id}/merge", Status: 200, handle: (*API).mergeAsset},
+	{Method: "GET", Path: "/api/v1/assets/{id}/members", Status: 200, handle: (*API).listMembers},
+	{Method: "PUT", Path: "/api/v1/assets/{id}/members", Status: 200, handle: (*API).setMembers},
+	{Method: "GET", Path: "/api/v1/assets/{id}/history", Status: 200, handle: (*API).assetHistory},
+	{Method: "GET", Path: "/api/v1/attest", Status: 200, handle: (*API).pendingAttest},
+	{Method: "POST", Path: "/api/v1/attest", Status: 200, handle: (*API).attest},
+
 	{Method: "GET", Path: "/api/v1/tokens", Status: 200, handle: (*API).listTokens},
 	{Method: "POST", Path: "/api/v1/tokens", Status: 201, handle: (*API).createToken},
 	{Method: "DELETE", Path: "/api/v1/tokens/{id}", Status: 204, handle: (*API).revokeToken},

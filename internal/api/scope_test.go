@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/orgio"
 	"github.com/jianfu-gov/jianfu/internal/store"
@@ -185,6 +186,63 @@ var scopeCases = []scopeCase{
 
 	{name: "tokens", method: "GET", path: fixed("/api/v1/tokens"), want: expect(200), totals: per(rootRoles+" liaisonA liaisonB reviewer inspector staff", 1)},
 
+	// The inventory; addAssets says what each role sees.
+	{name: "assets", method: "GET", path: fixed("/api/v1/assets"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles, 10, "liaisonA", 4, "liaisonB", 3, "reviewer", 1, "inspector", 8)},
+	{name: "assets page 2", method: "GET", path: fixed("/api/v1/assets?limit=2&offset=2&sort=name"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles, 10, "liaisonA", 4, "liaisonB", 3, "reviewer", 1, "inspector", 8)},
+	{name: "assets live", method: "GET", path: fixed("/api/v1/assets?status=live&sort=updated"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles, 9, "liaisonA", 4, "liaisonB", 2, "reviewer", 1, "inspector", 7)},
+	{name: "assets retired", method: "GET", path: fixed("/api/v1/assets?status=%E5%B7%B2%E8%A7%A3%E6%95%A3"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" liaisonB inspector", 1, "liaisonA reviewer", 0)},
+	{name: "groups", method: "GET", path: fixed("/api/v1/assets?kind=group&sort=unit"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector", 5, "liaisonA liaisonB", 2, "reviewer", 0)},
+	{name: "groups on 微信", method: "GET", path: fixed("/api/v1/assets?kind=%E7%BE%A4%E7%BB%84&platform=%E5%BE%AE%E4%BF%A1"), want: expect(200, "staff", 403),
+		unitOf: "unit_id", totals: per(rootRoles+" inspector", 3, "liaisonA", 1, "liaisonB", 2, "reviewer", 0)},
+	{name: "assets of 甲区大队", method: "GET", path: withUnit("/api/v1/assets?unit_id=%d", "DD-A"), unitOf: "unit_id",
+		want:   expect(200, "liaisonB reviewer", 400, "staff", 403),
+		totals: per(rootRoles+" liaisonA inspector", 4)},
+	{name: "assets q=甲", method: "GET", path: fixed("/api/v1/assets?q=%E7%94%B2"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector", 5, "liaisonA", 4, "liaisonB reviewer", 0)},
+	{name: "forced", method: "GET", path: fixed("/api/v1/assets?flag=forced"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector", 2, "liaisonA liaisonB", 1, "reviewer", 0)},
+	{name: "temporary", method: "GET", path: fixed("/api/v1/assets?flag=temporary"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector liaisonA", 1, "liaisonB reviewer", 0)},
+	{name: "no owner", method: "GET", path: fixed("/api/v1/assets?flag=noowner"), want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector liaisonA", 1, "liaisonB reviewer", 0)},
+	{name: "waiting for 赵甲", method: "GET", path: func(_ *testing.T, fx *fixture, _ string) string {
+		return fmt.Sprintf("/api/v1/assets?flag=attest&owner_person_id=%d", fx.people["P-A-1"].ID)
+	}, want: expect(200, "staff", 403), unitOf: "unit_id",
+		totals: per(rootRoles+" inspector liaisonA", 2, "liaisonB reviewer", 0)},
+	{name: "apps led by 信息通信处", method: "GET", path: withUnit("/api/v1/assets?kind=app&lead_unit_id=%d", "XXC"), want: expect(200, "staff", 403),
+		unitOf: "unit_id", totals: per(rootRoles, 3, "inspector", 2, "liaisonA liaisonB", 1, "reviewer", 0)},
+	{name: "asset of 甲区大队", method: "GET", path: assetPath("APP-A", ""),
+		want: expect(200, "liaisonB reviewer", 404, "staff", 403),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			var a catalog.Asset
+			decode(t, rec, &a)
+			if a.Code != "APP-A" || a.App == nil || len(a.App.ForcedFeatures) != 1 || a.OwnerCode != "P-A-1" || a.LeadUnitName != "信息通信处" {
+				t.Errorf("APP-A as %s: %+v", key, a)
+			}
+		}},
+	{name: "asset of 乙区大队", method: "GET", path: assetPath("GRP-B1", ""),
+		want: expect(200, "liaisonA reviewer", 404, "staff", 403)},
+	{name: "asset of 新闻宣传处", method: "GET", path: assetPath("ACC-XCC", ""),
+		want: expect(200, "liaisonA liaisonB inspector", 404, "staff", 403)},
+	{name: "members of 甲一站's group", method: "GET", path: assetPath("GRP-A1", "/members"),
+		want:   expect(200, "liaisonB reviewer", 404, "staff", 403),
+		totals: per(rootRoles+" liaisonA inspector", 4)},
+	{name: "members page", method: "GET", path: assetPath("GRP-B1", "/members?limit=1&offset=1"),
+		want:   expect(200, "liaisonA reviewer", 404, "staff", 403),
+		totals: per(rootRoles+" liaisonB inspector", 2)},
+	{name: "history of 乙一站's old group", method: "GET", path: assetPath("GRP-B2", "/history"),
+		want:   expect(200, "liaisonA reviewer", 404, "staff", 403),
+		totals: per(rootRoles+" liaisonB inspector", 2)},
+	// Pending assets are the caller's own as responsible person, whatever the role: only
+	// 甲区大队's liaison is linked to a person.
+	{name: "attest list", method: "GET", path: fixed("/api/v1/attest"), want: expect(200), unitOf: "unit_id",
+		totals: per(rootRoles+" liaisonB reviewer inspector staff", 0, "liaisonA", 2)},
+
 	{name: "audit", method: "GET", path: fixed("/api/v1/audit?object_type=unit&from=2000-01-01&to=2100-12-31"),
 		want: expect(403, "admin office", 200), totals: per("admin office", 9)},
 	{name: "audit verify", method: "GET", path: fixed("/api/v1/audit/verify"), want: expect(403, "admin office", 200),
@@ -258,6 +316,67 @@ var scopeCases = []scopeCase{
 		body: func(*fixture, string) any { return map[string]string{"password": "Reset-Pass-2026"} },
 		want: expect(403, "admin", 204)},
 
+	// The inventory.
+	{name: "create asset in 甲一站", method: "POST", path: fixed("/api/v1/assets"),
+		body: func(fx *fixture, key string) any { return appInput(fx, "C-"+key, "ZA-1") },
+		want: expect(403, "admin office lead liaisonA", 201, "liaisonB", 400),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			var a catalog.Asset
+			decode(t, rec, &a)
+			if a.UnitID != fx.units["ZA-1"].ID || a.Status != catalog.Active || !a.NeedsAttest || a.App == nil ||
+				strings.Join(a.App.ForcedFeatures, ",") != "checkin" || rec.Header().Get("Location") != fmt.Sprintf("/api/v1/assets/%d", a.ID) {
+				t.Errorf("created as %s: %+v, Location %q", key, a, rec.Header().Get("Location"))
+			}
+		}},
+	{name: "update asset of 甲区大队", method: "PUT", path: assetPath("APP-A", ""),
+		body: func(fx *fixture, key string) any {
+			return map[string]any{"code": "APP-A", "name": "甲区执勤通", "platform": "App", "unit_code": "DD-A", "owner_code": "P-A-1",
+				"purpose": "执勤登记", "app": map[string]any{"forced_features": []string{"checkin"}, "mlps_level": 2}}
+		},
+		want: expect(403, "admin office lead liaisonA", 200, "liaisonB", 404)},
+	{name: "transition to 整改中", method: "POST", path: freshAsset(catalog.Active, "/transition"),
+		body: func(*fixture, string) any {
+			return map[string]string{"to": "rectifying", "reason": "存在强制打卡"}
+		},
+		want: expect(403, "admin office lead liaisonA", 200, "liaisonB", 404)},
+	{name: "transition back to 在用", method: "POST", path: freshAsset(catalog.Rectifying, "/transition"),
+		body: func(*fixture, string) any { return map[string]string{"to": "在用", "reason": "整改完成"} },
+		want: expect(403, "admin office lead liaisonA", 200, "liaisonB", 404)},
+	{name: "retire", method: "POST", path: freshAsset(catalog.Active, "/transition"),
+		body: func(*fixture, string) any { return map[string]string{"to": "retired", "reason": "使用率低"} },
+		want: expect(403, "admin office lead", 200)},
+	{name: "transition to merged", method: "POST", path: freshAsset(catalog.Active, "/transition"),
+		body: func(*fixture, string) any { return map[string]string{"to": "merged", "reason": "功能重复"} },
+		want: expect(403, "admin office lead", 400)},
+	{name: "merge by id", method: "POST", path: freshMerge(false),
+		body: func(fx *fixture, key string) any {
+			return map[string]any{"into": fx.assets["into-"+key].ID, "reason": "功能重复"}
+		},
+		want: expect(403, "admin office lead", 200), check: checkMerged},
+	{name: "merge by code", method: "POST", path: freshMerge(true),
+		body: func(fx *fixture, key string) any {
+			return map[string]any{"into_code": "INTO-" + key, "reason": "功能重复"}
+		},
+		want: expect(403, "admin office lead", 200), check: checkMerged},
+	{name: "set members of 甲一站's group", method: "PUT", path: assetPath("GRP-A2", "/members"),
+		body: func(*fixture, string) any {
+			return map[string]any{"members": []map[string]string{{"person_code": "P-A1-1"}, {"external_name": "外部乙", "role": "成员"}}}
+		},
+		want: expect(403, "admin office lead liaisonA", 200, "liaisonB", 404),
+		check: func(t *testing.T, _ *fixture, key string, rec *httptest.ResponseRecorder) {
+			if strings.TrimSpace(rec.Body.String()) != `{"count":2}` {
+				t.Errorf("set members as %s: %s", key, rec.Body)
+			}
+		}},
+	{name: "attest", method: "POST", path: fixed("/api/v1/attest"),
+		body: func(fx *fixture, _ string) any { return map[string]any{"ids": []int64{fx.assets["APP-A"].ID}} },
+		want: expect(403, "liaisonA", 200),
+		check: func(t *testing.T, _ *fixture, key string, rec *httptest.ResponseRecorder) {
+			if strings.TrimSpace(rec.Body.String()) != `{"confirmed":1}` {
+				t.Errorf("attest as %s: %s", key, rec.Body)
+			}
+		}},
+
 	{name: "create token", method: "POST", path: fixed("/api/v1/tokens"),
 		body:      func(*fixture, string) any { return map[string]any{"name": "同步", "ttl_days": 30} },
 		want:      expect(201),
@@ -278,6 +397,7 @@ func TestScopeTable(t *testing.T) {
 					d = sameEngine(t, db)
 				}
 				fx := newFixture(t, d)
+				fx.addAssets(t)
 				n := 0
 				for _, c := range scopeCases {
 					for _, key := range roles {

@@ -157,6 +157,9 @@ func (in *Input) normalize() error {
 	if in.Status != Active && in.Status != Applying {
 		return errs.Field("status", "新登记的资产只能是 在用 或 申请中;其他状态请通过状态变更")
 	}
+	if err := in.OpenedOn.check("opened_on"); err != nil {
+		return err
+	}
 	switch k {
 	case App:
 		in.Account, in.Group = nil, nil
@@ -189,6 +192,9 @@ func (d *AppDetails) normalize() error {
 	}
 	if d.YearlyCost < 0 || d.YearlyCost > 1_000_000_000 {
 		return errs.Field("yearly_cost", "年度费用应在 0 到 10 亿元之间")
+	}
+	if err := d.MLPSAssessedOn.check("mlps_assessed_on"); err != nil {
+		return err
 	}
 	var feats []string
 	seen := map[string]bool{}
@@ -228,6 +234,9 @@ func (d *AccountDetails) normalize() error {
 	if d.Followers < 0 || d.Followers > 2_000_000_000 {
 		return errs.Field("followers", "粉丝数应为非负整数")
 	}
+	if err := d.LastPostOn.check("last_post_on"); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		field, label string
 		v            *string
@@ -250,7 +259,7 @@ func (d *GroupDetails) normalize() error {
 	if !d.Temporary && !d.TaskEndOn.IsZero() {
 		return errs.Field("task_end_on", "只有临时群组才有任务结束日期")
 	}
-	return nil
+	return d.TaskEndOn.check("task_end_on")
 }
 
 func checkCode(code string) error {

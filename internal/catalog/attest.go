@@ -36,19 +36,28 @@ func AttestMonths(ctx context.Context, q store.Querier) (int, error) {
 }
 
 // MarkDue flags as 待确认 every live asset whose last confirmation is older than the period.
-// It is idempotent, so any instance may run it at any time.
+// It is idempotent, so any instance may run it at any time; a run that flags anything leaves one
+// audit entry.
 func (s *Store) MarkDue(ctx context.Context, now time.Time) (int64, error) {
-	months, err := AttestMonths(ctx, s.DB)
-	if err != nil {
-		return 0, err
-	}
-	cutoff := now.UTC().AddDate(0, -months, 0)
-	res, err := s.DB.ExecContext(ctx, `UPDATE assets SET needs_attest = $1 WHERE needs_attest = $2 AND status IN ('active', 'rectifying')
-		AND (attested_at IS NULL OR attested_at < $3)`, true, false, cutoff)
-	if err != nil {
-		return 0, fmt.Errorf("catalog: mark due: %w", err)
-	}
-	return res.RowsAffected()
+	var n int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		months, err := AttestMonths(ctx, tx)
+		if err != nil {
+			return err
+		}
+		cutoff := now.UTC().AddDate(0, -months, 0)
+		res, err := tx.ExecContext(ctx, `UPDATE assets SET needs_attest = $1 WHERE needs_attest = $2 AND status IN ('active', 'rectifying')
+			AND (attested_at IS NULL OR attested_at < $3)`, true, false, cutoff)
+		if err != nil {
+			return fmt.Errorf("catalog: mark due: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.System, "mark_due", "asset", "", nil,
+			map[string]any{"attest_months": months, "cutoff": cutoff, "marked": n})
+	})
+	return n, err
 }
 
 // Pending lists the live assets the caller is responsible for (through the person linked to
@@ -56,6 +65,9 @@ func (s *Store) MarkDue(ctx context.Context, now time.Time) (int64, error) {
 func (s *Store) Pending(ctx context.Context, p org.Principal, personID int64) ([]Asset, error) {
 	if personID == 0 {
 		return nil, nil
+	}
+	if err := checkSelf(ctx, s.DB, p, personID); err != nil {
+		return nil, err
 	}
 	// One's own records are visible whatever the scope: a 支队 officer may own a group of a
 	// 大队 outside their scope, and must still be able to confirm it.
@@ -82,8 +94,16 @@ func (s *Store) Attest(ctx context.Context, p org.Principal, personID int64, ids
 	}
 	n := 0
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := checkSelf(ctx, tx, p, personID); err != nil {
+			return err
+		}
 		now := store.Now()
+		seen := map[int64]bool{}
 		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
 			var owner sql.NullInt64
 			var status Status
 			err := tx.QueryRowContext(ctx, `SELECT owner_person_id, status FROM assets WHERE id = $1`, id).Scan(&owner, &status)
@@ -111,4 +131,21 @@ func (s *Store) Attest(ctx context.Context, p org.Principal, personID int64, ids
 		return nil
 	})
 	return n, err
+}
+
+// checkSelf refuses to act for a person other than the one linked to p's login, so that a
+// handler passing the wrong person cannot show or confirm someone else's records. jianfu's own
+// commands (no login) may act for anyone.
+func checkSelf(ctx context.Context, q store.Querier, p org.Principal, personID int64) error {
+	if p.UserID == 0 {
+		return nil
+	}
+	self, err := callerIs(ctx, q, p, personID)
+	if err != nil {
+		return err
+	}
+	if !self {
+		return errs.E(errs.Forbidden, "您的账号未关联该人员,只能查看和确认由您负责的资产")
+	}
+	return nil
 }

@@ -27,6 +27,18 @@ func ParseDate(field, s string) (Date, error) {
 	return Date{t}, nil
 }
 
+// check refuses a date outside the years ParseDate accepts. Dates also arrive as time values
+// (an Excel date cell, whose zero is 1899-12-30) that never went through ParseDate.
+func (d Date) check(field string) error {
+	if d.IsZero() {
+		return nil
+	}
+	if y := d.Year(); y < 1949 || y > 2100 {
+		return errs.Field(field, "日期应在 1949 至 2100 年之间")
+	}
+	return nil
+}
+
 // String is YYYY-MM-DD, or "" when not set.
 func (d Date) String() string {
 	if d.IsZero() {

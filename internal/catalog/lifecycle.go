@@ -45,6 +45,11 @@ func (s *Store) Transition(ctx context.Context, p org.Principal, id int64, to St
 // TransitionTx is Transition inside the caller's transaction (the intake workflow approves in
 // its own).
 func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, to Status, reason string) (Asset, error) {
+	// An unknown status would otherwise fail as a conflict "from X to ''".
+	to, err := ParseStatus(string(to))
+	if err != nil {
+		return Asset{}, err
+	}
 	need := org.PermCatalogReview
 	if to == Rectifying || to == Active {
 		need = org.PermCatalogWrite
@@ -52,7 +57,7 @@ func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int
 	if err := p.Require(need); err != nil {
 		return Asset{}, err
 	}
-	reason, err := checkReason(reason)
+	reason, err = checkReason(reason)
 	if err != nil {
 		return Asset{}, err
 	}
@@ -76,6 +81,9 @@ func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int
 	var opened any
 	if before.Status == Applying && to == Active && before.OpenedOn.IsZero() {
 		opened = tz.Today()
+	}
+	if err := lock(ctx, tx, before); err != nil {
+		return Asset{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE assets SET status = $1, closed_on = COALESCE($2, closed_on), opened_on = COALESCE($3, opened_on),
 		updated_at = $4 WHERE id = $5`, string(to), closed, opened, store.Now(), id); err != nil {
@@ -129,6 +137,17 @@ func (s *Store) Merge(ctx context.Context, p org.Principal, from, into int64, re
 			return errs.E(errs.Conflict, "“"+a.Name+"”"+a.StatusLabel()+",不能合并")
 		case !b.Status.Live():
 			return errs.Field("into", "合并目标“"+b.Name+"”"+b.StatusLabel()+",不能接收合并")
+		}
+		// In id order, so that two merges of the same pair cannot deadlock.
+		first, second := a, b
+		if b.ID < a.ID {
+			first, second = b, a
+		}
+		if err := lock(ctx, tx, first); err != nil {
+			return err
+		}
+		if err := lock(ctx, tx, second); err != nil {
+			return err
 		}
 		if a.Kind == Group {
 			if res.MovedMembers, err = moveMembers(ctx, tx, from, into); err != nil {
@@ -194,4 +213,23 @@ func (s *Store) Events(ctx context.Context, p org.Principal, id int64) ([]Event,
 func ActionLabel(action string) string {
 	return map[string]string{"create": "登记", "update": "修改", "transition": "状态变更", "merge": "合并", "merged_in": "接收合并",
 		"attest": "确认", "members": "成员变更"}[action]
+}
+
+// lock takes the asset's row lock for the rest of the transaction and checks that its status is
+// still the one read before: on PostgreSQL another instance may have moved it in between
+// (SQLite serialises writers at BEGIN). Without it two concurrent transitions could both pass
+// the state machine check, and the later one would undo the earlier.
+func lock(ctx context.Context, q store.Querier, a Asset) error {
+	res, err := q.ExecContext(ctx, `UPDATE assets SET updated_at = $1 WHERE id = $2 AND status = $3`, store.Now(), a.ID, string(a.Status))
+	if err != nil {
+		return fmt.Errorf("catalog: lock asset: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("catalog: lock asset: %w", err)
+	}
+	if n == 0 {
+		return errs.E(errs.Conflict, "“"+a.Name+"”的状态刚被他人修改,请刷新后重试")
+	}
+	return nil
 }

@@ -159,8 +159,9 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 		}
 		seen[key] = i + 1
 		r := row{ext: ext, role: role}
+		status := org.Active
 		if code != "" {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE code = $1`, code).Scan(&r.person)
+			err := tx.QueryRowContext(ctx, `SELECT id, status FROM people WHERE code = $1`, code).Scan(&r.person, &status)
 			if err == sql.ErrNoRows {
 				list.Add(at+" 工号", "工号 "+code+" 不在人员名录中;外部成员请只填姓名")
 				continue
@@ -179,6 +180,11 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 				list.Add(at, "群主须是本单位人员(谁建群谁负责)")
 				continue
 			}
+			// As for the responsible person set through Create and Update.
+			if status != org.Active {
+				list.Add(at, "群主 "+code+" 已调离,请指定在职人员")
+				continue
+			}
 			owner = r.person
 		}
 		rows = append(rows, r)
@@ -187,6 +193,10 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 		list.Add("members", "一个群组只能有一位群主")
 	}
 	if err := list.Err(); err != nil {
+		return 0, err
+	}
+	// Two lists written at once would otherwise mix, or fail on the unique index.
+	if err := lock(ctx, tx, g); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM group_members WHERE group_id = $1`, groupID); err != nil {
@@ -202,15 +212,24 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 		return 0, err
 	}
 	if owner != 0 && owner != g.OwnerPersonID {
-		if _, err := tx.ExecContext(ctx, `UPDATE assets SET owner_person_id = $1, updated_at = $2 WHERE id = $3`, owner, store.Now(), groupID); err != nil {
+		// A new responsible person has not confirmed the record yet, unless they made the change.
+		self, err := callerIs(ctx, tx, p, owner)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE assets SET owner_person_id = $1, needs_attest = (needs_attest OR $2), updated_at = $3 WHERE id = $4`,
+			owner, !self, store.Now(), groupID); err != nil {
 			return 0, fmt.Errorf("catalog: set owner: %w", err)
 		}
 	}
 	if err := event(ctx, tx, p, groupID, "members", "", "", fmt.Sprintf("成员名单更新为 %d 人", len(rows))); err != nil {
 		return 0, err
 	}
-	return len(rows), audit.Record(ctx, tx, actor(p), "members", "asset", fmt.Sprint(groupID),
-		map[string]any{"member_count": countOf(g)}, map[string]any{"member_count": len(rows)})
+	before, after := map[string]any{"member_count": countOf(g)}, map[string]any{"member_count": len(rows)}
+	if owner != 0 && owner != g.OwnerPersonID {
+		before["owner_person_id"], after["owner_person_id"] = g.OwnerPersonID, owner
+	}
+	return len(rows), audit.Record(ctx, tx, actor(p), "members", "asset", fmt.Sprint(groupID), before, after)
 }
 
 func countOf(a Asset) int {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -174,9 +175,11 @@ func (s *Store) where(ctx context.Context, p org.Principal, f Filter) (*store.Wh
 	if f.OwnerPersonID != 0 {
 		w.Add("a.owner_person_id = ?", f.OwnerPersonID)
 	}
-	if f.Q != "" {
-		like := store.Like(f.Q)
-		w.Add(`(lower(a.name) LIKE lower(?) ESCAPE '\' OR lower(a.code) LIKE lower(?) ESCAPE '\' OR a.purpose LIKE ? ESCAPE '\' OR a.functions LIKE ? ESCAPE '\')`,
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := store.Like(q)
+		// lower() on every column: PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII.
+		w.Add(`(lower(a.name) LIKE lower(?) ESCAPE '\' OR lower(a.code) LIKE lower(?) ESCAPE '\'
+			OR lower(a.purpose) LIKE lower(?) ESCAPE '\' OR lower(a.functions) LIKE lower(?) ESCAPE '\')`,
 			like, like, like, like)
 	}
 	if f.NeedsAttest {
@@ -294,11 +297,13 @@ func CreateTx(ctx context.Context, tx store.Querier, p org.Principal, in Input) 
 		return Asset{}, err
 	}
 	now := store.Now()
+	attestedAt, attestedBy := refs.attested(now, p)
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO assets (code, kind, name, platform, unit_id, lead_unit_id, owner_person_id, purpose, functions,
-		status, opened_on, notes, needs_attest, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+		status, opened_on, notes, needs_attest, attested_at, attested_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, COALESCE($15, ''), $16, $16) RETURNING id`,
 		in.Code, string(in.Kind), in.Name, in.Platform, in.UnitID, nullID(in.LeadUnitID), nullID(in.OwnerPersonID), in.Purpose,
-		joinList(in.Functions), string(in.Status), in.OpenedOn.value(), in.Notes, !refs.callerIsOwner, now).Scan(&id)
+		joinList(in.Functions), string(in.Status), in.OpenedOn.value(), in.Notes, !refs.callerIsOwner, attestedAt, attestedBy, now).Scan(&id)
 	if store.IsUnique(err) {
 		return Asset{}, errs.Field("code", "编码 "+in.Code+" 已被其他资产使用")
 	}
@@ -320,6 +325,16 @@ func CreateTx(ctx context.Context, tx store.Querier, p org.Principal, in Input) 
 
 type refs struct {
 	callerIsOwner bool
+}
+
+// attested is what a write records as the last confirmation: the owner entering or editing
+// their own record confirms it (else the next MarkDue would flag it at once); anyone else's
+// write keeps the previous one (nil, nil).
+func (r refs) attested(now time.Time, p org.Principal) (at, by any) {
+	if r.callerIsOwner {
+		return now, p.Name
+	}
+	return nil, nil
 }
 
 // resolveRefs turns codes into ids, checks that the owning unit is in scope and that the people
@@ -362,14 +377,20 @@ func resolveRefs(ctx context.Context, q store.Querier, p org.Principal, in *Inpu
 			return r, errs.Field("owner_person_id", "责任人已调离,请指定在职人员")
 		}
 	}
-	if in.OwnerPersonID != 0 && p.UserID != 0 {
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1 AND person_id = $2`, p.UserID, in.OwnerPersonID).Scan(&n); err != nil {
-			return r, fmt.Errorf("catalog: check owner: %w", err)
-		}
-		r.callerIsOwner = n > 0
+	r.callerIsOwner, err = callerIs(ctx, q, p, in.OwnerPersonID)
+	return r, err
+}
+
+// callerIs reports whether p's login is linked to person.
+func callerIs(ctx context.Context, q store.Querier, p org.Principal, person int64) (bool, error) {
+	if person == 0 || p.UserID == 0 {
+		return false, nil
 	}
-	return r, nil
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1 AND person_id = $2`, p.UserID, person).Scan(&n); err != nil {
+		return false, fmt.Errorf("catalog: check owner: %w", err)
+	}
+	return n > 0, nil
 }
 
 func unitRef(ctx context.Context, q store.Querier, s org.Scope, field, label string, id int64, code string, required bool) (int64, error) {
@@ -481,7 +502,8 @@ func UpdateTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, 
 	if in.Kind == "" {
 		in.Kind = before.Kind
 	}
-	if in.Kind != before.Kind {
+	// Compare kinds, not spellings: imports say 群组 for group.
+	if k, err := ParseKind(string(in.Kind)); err != nil || k != before.Kind {
 		return Asset{}, errs.Field("kind", "资产类型不能修改")
 	}
 	in.Status = Active // normalize checks creation statuses; the stored status is kept below
@@ -495,10 +517,16 @@ func UpdateTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, 
 	if err != nil {
 		return Asset{}, err
 	}
+	if err := lock(ctx, tx, before); err != nil {
+		return Asset{}, err
+	}
+	now := store.Now()
+	attestedAt, attestedBy := r.attested(now, p)
 	_, err = tx.ExecContext(ctx, `UPDATE assets SET code = $1, name = $2, platform = $3, unit_id = $4, lead_unit_id = $5, owner_person_id = $6,
-		purpose = $7, functions = $8, opened_on = $9, notes = $10, needs_attest = $11, updated_at = $12 WHERE id = $13`,
+		purpose = $7, functions = $8, opened_on = $9, notes = $10, needs_attest = $11, updated_at = $12,
+		attested_at = COALESCE($13, attested_at), attested_by = COALESCE($14, attested_by) WHERE id = $15`,
 		in.Code, in.Name, in.Platform, in.UnitID, nullID(in.LeadUnitID), nullID(in.OwnerPersonID), in.Purpose, joinList(in.Functions),
-		in.OpenedOn.value(), in.Notes, !r.callerIsOwner, store.Now(), id)
+		in.OpenedOn.value(), in.Notes, !r.callerIsOwner, now, attestedAt, attestedBy, id)
 	if store.IsUnique(err) {
 		return Asset{}, errs.Field("code", "编码 "+in.Code+" 已被其他资产使用")
 	}

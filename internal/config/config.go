@@ -79,7 +79,11 @@ func readFile(r io.Reader, name string) (map[string]string, error) {
 	n := 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimSpace(sc.Text())
+		line := sc.Text()
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff") // a BOM from Windows editors
+		}
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -89,7 +93,10 @@ func readFile(r io.Reader, name string) (map[string]string, error) {
 		}
 		out[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"`)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("配置文件 %s 第 %d 行: %w", name, n+1, err)
+	}
+	return out, nil
 }
 
 // Logger builds the process logger: text or JSON on stderr at the given level.

@@ -10,9 +10,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -196,8 +198,10 @@ const MaxJSONBody = 1 << 20
 // DecodeJSON reads exactly one JSON object into v, refusing unknown fields, trailing data,
 // wrong types and bodies over MaxJSONBody, with a Chinese message naming the field.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return errs.E(errs.Invalid, "请求体应为 JSON(Content-Type: application/json)")
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return errs.E(errs.Invalid, "请求体应为 JSON(Content-Type: application/json)")
+		}
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
 	dec.DisallowUnknownFields()
@@ -220,7 +224,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	case errors.As(err, &syn):
 		return errs.E(errs.Invalid, "JSON 格式错误,位于第 "+strconv.FormatInt(syn.Offset, 10)+" 个字节附近")
 	case errors.As(err, &typ):
-		return errs.Field(typ.Field, "类型错误:应为 "+jsonType(typ.Type.Kind().String()))
+		return errs.Field(jsonField(typ.Field), "类型错误:应为 "+jsonType(typ.Type.Kind().String()))
 	case errors.Is(err, io.EOF):
 		return errs.E(errs.Invalid, "请求体为空")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -230,6 +234,16 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return errs.Field(f, "未知字段")
 	}
 	return errs.Wrap(errs.Invalid, "无法解析请求体", err)
+}
+
+// jsonField drops the names of embedded Go structs from a decoder's field path
+// ("UserInput.roles" → "roles"): clients know the JSON names only, which are lower case.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	for len(parts) > 1 && parts[0] != "" && unicode.IsUpper([]rune(parts[0])[0]) {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 func jsonType(k string) string {

@@ -243,36 +243,44 @@ func (s *Store) Users(ctx context.Context, p Principal, f UserFilter) ([]User, i
 func (s *Store) CreateUser(ctx context.Context, p Principal, in UserInput, passwordHash string) (User, error) {
 	var x User
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := p.Require(PermUsersWrite); err != nil {
-			return err
-		}
-		if err := s.checkUserInput(ctx, tx, p, &in, 0); err != nil {
-			return err
-		}
-		now := store.Now()
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, person_id, unit_id, scope_unit_id, password_hash,
-			disabled, must_change_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING id`,
-			in.Username, in.DisplayName, nullable(in.PersonID), in.UnitID, in.ScopeUnitID, passwordHash, in.Disabled, now).Scan(&id)
-		if store.IsUnique(err) {
-			return errs.Field("username", "用户名 "+in.Username+" 已存在,或该人员已有账号")
-		}
-		if err != nil {
-			return fmt.Errorf("org: insert user: %w", err)
-		}
-		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
-			return err
-		}
-		x, err = getUser(ctx, tx, Scope{All: true}, "id", id)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, p.actor(), "create", "user", fmt.Sprint(id), nil, x)
+		var err error
+		x, err = CreateUserTx(ctx, tx, p, in, passwordHash)
+		return err
 	})
 	return x, err
 }
 
-func (s *Store) checkUserInput(ctx context.Context, q store.Querier, p Principal, in *UserInput, self int64) error {
+// CreateUserTx is CreateUser inside the caller's transaction (setting up a bureau creates its
+// root unit and first administrator together).
+func CreateUserTx(ctx context.Context, tx store.Querier, p Principal, in UserInput, passwordHash string) (User, error) {
+	if err := p.Require(PermUsersWrite); err != nil {
+		return User{}, err
+	}
+	if err := checkUserInput(ctx, tx, p, &in, 0); err != nil {
+		return User{}, err
+	}
+	now := store.Now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, person_id, unit_id, scope_unit_id, password_hash,
+		disabled, must_change_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING id`,
+		in.Username, in.DisplayName, nullable(in.PersonID), in.UnitID, in.ScopeUnitID, passwordHash, in.Disabled, now).Scan(&id)
+	if store.IsUnique(err) {
+		return User{}, errs.Field("username", "用户名 "+in.Username+" 已存在,或该人员已有账号")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("org: insert user: %w", err)
+	}
+	if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+		return User{}, err
+	}
+	x, err := getUser(ctx, tx, Scope{All: true}, "id", id)
+	if err != nil {
+		return x, err
+	}
+	return x, audit.Record(ctx, tx, p.actor(), "create", "user", fmt.Sprint(id), nil, x)
+}
+
+func checkUserInput(ctx context.Context, q store.Querier, p Principal, in *UserInput, self int64) error {
 	if err := in.normalize(); err != nil {
 		return err
 	}
@@ -343,7 +351,7 @@ func (s *Store) UpdateUser(ctx context.Context, p Principal, id int64, in UserIn
 		if err != nil {
 			return err
 		}
-		if err := s.checkUserInput(ctx, tx, p, &in, id); err != nil {
+		if err := checkUserInput(ctx, tx, p, &in, id); err != nil {
 			return err
 		}
 		if id == p.UserID && in.Disabled {

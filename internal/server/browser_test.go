@@ -57,7 +57,7 @@ func TestBrowserAdminAddsUnit(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("username"), "admin"),
 		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
 		chromedp.Click(chromedp.ID("login")),
-		chromedp.WaitVisible(chromedp.CSS("main h1")),
+		chromedp.WaitVisible(chromedp.ID("logout")),
 	))
 	heading := text(t, ctx, "main h1")
 	welcome := text(t, ctx, "main p.muted")

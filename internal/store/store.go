@@ -110,7 +110,15 @@ func (db *DB) Migrate(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	_, err = p.Up(ctx)
+	// SQLite has no session lock: when two processes migrate one file at once, the loser's
+	// transaction fails on a table the winner just made. Its migration is then applied; a
+	// retry finds nothing left to do.
+	for try := 0; err != nil && db.Engine == SQLite && try < 3; try++ {
+		time.Sleep(time.Duration(200*(try+1)) * time.Millisecond)
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("store: migrate: %w", err)
 	}
 	v, err := p.GetDBVersion(ctx)

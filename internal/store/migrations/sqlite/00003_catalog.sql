@@ -76,6 +76,9 @@ CREATE TABLE group_members (
 CREATE UNIQUE INDEX group_members_person ON group_members(group_id, person_id) WHERE person_id IS NOT NULL;
 CREATE UNIQUE INDEX group_members_external ON group_members(group_id, external_name) WHERE person_id IS NULL;
 CREATE INDEX group_members_by_person ON group_members(person_id);
+-- Member lists are read, counted and replaced by group; the partial unique indexes above cannot
+-- serve "WHERE group_id = ?" alone, so without this every such query scans all memberships.
+CREATE INDEX group_members_group ON group_members(group_id);
 
 -- An asset's history as its page shows it; the audit log keeps the full before/after.
 CREATE TABLE asset_events (
