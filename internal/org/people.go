@@ -313,12 +313,16 @@ func (s *Store) DeletePerson(ctx context.Context, p Principal, id int64) error {
 		if err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE person_id = $1`, id).Scan(&n); err != nil {
-			return fmt.Errorf("org: count users: %w", err)
+		var users, refs int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM users WHERE person_id = $1),
+			(SELECT count(*) FROM assets WHERE owner_person_id = $1) + (SELECT count(*) FROM group_members WHERE person_id = $1)`, id).Scan(&users, &refs); err != nil {
+			return fmt.Errorf("org: count references: %w", err)
 		}
-		if n > 0 {
+		if users > 0 {
 			return errs.E(errs.Conflict, "该人员有登录账号,请先删除账号或将人员标记为已调离")
+		}
+		if refs > 0 {
+			return errs.E(errs.Conflict, "该人员是清单资产的责任人或群组成员,请将其标记为已调离以保留记录")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("org: delete person: %w", err)

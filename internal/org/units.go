@@ -431,16 +431,17 @@ func (s *Store) DeleteUnit(ctx context.Context, p Principal, id int64) error {
 		if err != nil {
 			return err
 		}
-		var children, people, users int
+		var children, people, users, assets int
 		err = tx.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM units WHERE parent_id = $1),
 			(SELECT count(*) FROM people WHERE unit_id = $1),
-			(SELECT count(*) FROM users WHERE unit_id = $1 OR scope_unit_id = $1)`, id).Scan(&children, &people, &users)
+			(SELECT count(*) FROM users WHERE unit_id = $1 OR scope_unit_id = $1),
+			(SELECT count(*) FROM assets WHERE unit_id = $1 OR lead_unit_id = $1)`, id).Scan(&children, &people, &users, &assets)
 		if err != nil {
 			return fmt.Errorf("org: count dependents: %w", err)
 		}
-		if children+people+users > 0 {
-			return errs.E(errs.Conflict, fmt.Sprintf("该单位下还有 %d 个下级单位、%d 名人员、%d 个用户,不能删除", children, people, users))
+		if children+people+users+assets > 0 {
+			return errs.E(errs.Conflict, fmt.Sprintf("该单位下还有 %d 个下级单位、%d 名人员、%d 个用户、%d 项清单资产,不能删除", children, people, users, assets))
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM units WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("org: delete unit: %w", err)
