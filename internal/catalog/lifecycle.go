@@ -45,6 +45,32 @@ func (s *Store) Transition(ctx context.Context, p org.Principal, id int64, to St
 // TransitionTx is Transition inside the caller's transaction (the intake workflow approves in
 // its own).
 func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, to Status, reason string) (Asset, error) {
+	return transition(ctx, tx, p, id, to, reason, false)
+}
+
+// DecideTx ends an intake request's asset: 申请中 → 在用 (approved) or 未通过. Only the intake
+// workflow calls it, after its own rules have decided who may take this decision at this step;
+// TransitionTx refuses assets whose request is still under review, so that nobody approves
+// around the workflow.
+func DecideTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, to Status, reason string) (Asset, error) {
+	if to != Active && to != Rejected {
+		return Asset{}, errs.Field("status", "审批结果只能是 在用 或 未通过")
+	}
+	return transition(ctx, tx, p, id, to, reason, true)
+}
+
+// underReview reports whether an intake request for the asset waits for a reviewer.
+func underReview(ctx context.Context, q store.Querier, id int64) (bool, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM intake_requests WHERE asset_id = $1 AND step IN ('unit', 'lead', 'office')`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("catalog: check intake: %w", err)
+	}
+	return n > 0, nil
+}
+
+var errUnderReview = errs.E(errs.Conflict, "该资产的立项/备案申请正在审批中,请在审批流程中处理")
+
+func transition(ctx context.Context, tx store.Querier, p org.Principal, id int64, to Status, reason string, workflow bool) (Asset, error) {
 	// An unknown status would otherwise fail as a conflict "from X to ''".
 	to, err := ParseStatus(string(to))
 	if err != nil {
@@ -54,7 +80,9 @@ func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int
 	if to == Rectifying || to == Active {
 		need = org.PermCatalogWrite
 	}
-	if err := p.Require(need); err != nil {
+	if workflow {
+		p.Scope = org.Scope{All: true}
+	} else if err := p.Require(need); err != nil {
 		return Asset{}, err
 	}
 	reason, err = checkReason(reason)
@@ -71,8 +99,16 @@ func TransitionTx(ctx context.Context, tx store.Querier, p org.Principal, id int
 	if !CanMove(before.Status, to) {
 		return Asset{}, errs.E(errs.Conflict, fmt.Sprintf("不能从“%s”变为“%s”", before.StatusLabel(), to.Label(before.Kind)))
 	}
-	if before.Status == Applying && to == Active && !p.Can(org.PermCatalogReview) {
-		return Asset{}, errs.E(errs.Forbidden, "申请需经审批后才能启用")
+	if before.Status == Applying && !workflow {
+		if to == Active && !p.Can(org.PermCatalogReview) {
+			return Asset{}, errs.E(errs.Forbidden, "申请需经审批后才能启用")
+		}
+		if busy, err := underReview(ctx, tx, id); err != nil || busy {
+			return Asset{}, first(err, errUnderReview)
+		}
+	}
+	if workflow && before.Status != Applying {
+		return Asset{}, errs.E(errs.Conflict, "该资产不在申请中")
 	}
 	var closed any
 	if to == Retired || to == Rejected {
@@ -232,4 +268,11 @@ func lock(ctx context.Context, q store.Querier, a Asset) error {
 		return errs.E(errs.Conflict, "“"+a.Name+"”的状态刚被他人修改,请刷新后重试")
 	}
 	return nil
+}
+
+func first(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
 }

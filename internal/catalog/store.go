@@ -510,6 +510,11 @@ func UpdateTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, 
 	if err := in.normalize(); err != nil {
 		return Asset{}, err
 	}
+	if before.Status == Applying {
+		if busy, err := underReview(ctx, tx, id); err != nil || busy {
+			return Asset{}, first(err, errUnderReview)
+		}
+	}
 	if !before.Status.Live() && before.Status != Applying {
 		return Asset{}, errs.E(errs.Conflict, "该资产"+before.StatusLabel()+",不能再修改")
 	}

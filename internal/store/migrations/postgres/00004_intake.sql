@@ -69,7 +69,7 @@ CREATE TABLE intake_quota_locks (
 );
 
 -- The duplicate search keeps the index of the bureau's apps in memory and checks before each
--- search whether the inventory changed since (count and newest updated_at of the apps); this
+-- search whether the inventory changed since (the newest updated_at of any app); this
 -- index makes that check a seek instead of a pass over every app row.
 CREATE INDEX assets_kind_updated ON assets(kind, updated_at);
 
