@@ -12,8 +12,12 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 )
+
+// keyRE is the shape of a setting's name: a flag name.
+var keyRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
 // EnvName is the environment variable for a flag.
 func EnvName(flagName string) string {
@@ -91,7 +95,11 @@ func readFile(r io.Reader, name string) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("配置文件 %s 第 %d 行: 应为 key = value", name, n)
 		}
-		out[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"`)
+		k = strings.TrimSpace(k)
+		if !keyRE.MatchString(k) {
+			return nil, fmt.Errorf("配置文件 %s 第 %d 行: 设置项名称 %q 无效(应为小写字母、数字和 -,如 log-level)", name, n, k)
+		}
+		out[k] = strings.Trim(strings.TrimSpace(v), `"`)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("配置文件 %s 第 %d 行: %w", name, n+1, err)
