@@ -242,7 +242,8 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Entry, int, error) 
 var actionLabels = map[string]string{
 	"create": "新增", "update": "修改", "delete": "删除", "password": "设置密码", "lock": "锁定账号",
 	"revoke": "吊销", "import": "导入", "demo": "生成演示数据", "transition": "状态变更", "merge": "合并",
-	"members": "成员变更", "attest": "确认",
+	"members": "成员变更", "attest": "确认", "mark_due": "标记待确认", "intake.submit": "提交申请", "intake.resubmit": "重新提交",
+	"intake.approve": "审批同意", "intake.return": "退回修改", "intake.reject": "审批不同意", "intake.withdraw": "撤回申请",
 }
 
 // ActionLabel is an action's Chinese name.
@@ -253,7 +254,7 @@ func ActionLabel(action string) string {
 	return action
 }
 
-var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产"}
+var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产", "intake_request": "立项/备案申请"}
 
 // ObjectLabel is an object type's Chinese name.
 func ObjectLabel(objectType string) string {

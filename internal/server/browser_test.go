@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/demo"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/server"
@@ -140,4 +141,136 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 		t.Fatalf("text of %s: %v", sel, err)
 	}
 	return strings.TrimSpace(s)
+}
+
+// TestBrowserIntakeAndMerge is issue 3's walk through the browser: a 支队 liaison files a new app,
+// sees the similar app the system found, and the request goes through the unit, lead and office
+// steps to 在用; then the office merges two overlapping groups.
+func TestBrowserIntakeAndMerge(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	srv := demoServer(t, db)
+	orgs := &org.Store{DB: db}
+	cat := &catalog.Store{DB: db}
+	cd, err := orgs.UnitByCode(ctx, org.System, "SC-CD")
+	must(t, err)
+	hash, _ := auth.HashPassword(demo.DefaultPassword)
+	u, err := orgs.CreateUser(ctx, org.System, org.UserInput{Username: "liaison_cd", DisplayName: "成都支队联络员", UnitID: cd.ID,
+		Roles: []org.Role{org.RoleLiaison}}, hash)
+	must(t, err)
+	_, err = db.Exec(`UPDATE users SET must_change_password = $1 WHERE id = $2`, false, u.ID)
+	must(t, err)
+	existing, err := cat.Create(ctx, org.System, catalog.Input{Code: "T-OLD-APP", Kind: catalog.App, Name: "消防监督检查执法系统", Platform: "App",
+		UnitCode: "SC-MY", Purpose: "社会单位消防监督检查、隐患整改、行政执法全过程记录",
+		Functions: []string{"监督检查", "隐患整改复查", "执法文书", "检查记录上传"}, App: &catalog.AppDetails{Forms: []string{"消防监督检查记录表"}}})
+	must(t, err)
+
+	b := webtest.Browser(t)
+	webtest.FailOnConsoleErrors(t, b)
+	login := func(name string) {
+		t.Helper()
+		must(t, chromedp.Do(b,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("username")),
+			chromedp.SendKeys(chromedp.ID("username"), name),
+			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+			chromedp.Click(chromedp.ID("login")),
+			chromedp.WaitVisible(chromedp.ID("logout")),
+		))
+	}
+	logout := func() {
+		t.Helper()
+		must(t, chromedp.Do(b, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username"))))
+	}
+
+	login("liaison_cd")
+	answers := map[string]string{
+		"fits_plan":     "已列入总队2026年信息化建设计划第3项,由信息通信处统筹建设",
+		"not_duplicate": "与绵阳支队消防监督检查执法系统功能相近,但本应用面向移动端现场检查",
+		"not_module":    "现有执法系统为Web端,不支持离线现场取证,无法直接增加模块",
+		"can_share":     "接入统一身份认证,检查数据与总队执法平台共享,不单独建库",
+		"data_rules":    "只采集检查记录和隐患照片,不要求基层重复填报已有数据",
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(srv.URL + "/intake/new?kind=app"),
+		chromedp.WaitVisible(chromedp.CSS("input[name=code]")),
+		chromedp.SendKeys(chromedp.CSS("input[name=code]"), "T-NEW-APP"),
+		chromedp.SendKeys(chromedp.CSS("input[name=name]"), "防火监督执法通"),
+		chromedp.SetValue(chromedp.CSS("select[name=unit_id]"), strconv.FormatInt(cd.ID, 10)),
+		chromedp.SendKeys(chromedp.CSS("textarea[name=purpose]"), "消防监督检查现场执法,隐患整改跟踪"),
+		chromedp.SendKeys(chromedp.CSS("textarea[name=functions]"), "监督检查\n隐患整改复查\n执法文书"),
+		chromedp.SendKeys(chromedp.CSS("textarea[name=forms]"), "消防监督检查记录表"),
+	}
+	for field, text := range answers {
+		steps = append(steps, chromedp.SendKeys(chromedp.ID("q-"+field), text))
+	}
+	steps = append(steps, chromedp.Click(chromedp.ID("check")), chromedp.WaitVisible(chromedp.ID("matches")))
+	must(t, chromedp.Do(b, steps...))
+	found := text(t, b, "#matches")
+	if !strings.Contains(found, existing.Name) || !strings.Contains(found, "疑似重复") {
+		t.Fatalf("the duplicate check does not show %s as a likely duplicate: %q", existing.Name, found)
+	}
+	webtest.Screenshot(t, b, "intake-check")
+	must(t, chromedp.Do(b, chromedp.Click(chromedp.ID("submit")), chromedp.WaitVisible(chromedp.ID("dup-warning"))))
+	requestURL, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
+	must(t, err)
+	webtest.Screenshot(t, b, "intake-request")
+	logout()
+
+	for _, reviewer := range []string{"office", "lead_it", "admin"} {
+		login(reviewer)
+		must(t, chromedp.Do(b,
+			chromedp.Navigate(srv.URL+requestURL),
+			chromedp.WaitVisible(chromedp.ID("approve")),
+			chromedp.SendKeys(chromedp.ID("comment"), reviewer+" 已核查查重结果,同意"),
+			chromedp.Click(chromedp.ID("approve")),
+			chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
+		))
+		logout()
+	}
+	app, err := cat.GetByCode(ctx, org.System, "T-NEW-APP")
+	must(t, err)
+	if app.Status != catalog.Active {
+		t.Fatalf("after the three approvals the app is %s, want 在用", app.Status)
+	}
+
+	// Two groups of one station with nearly the same people: the office merges them.
+	people, _, err := orgs.People(ctx, org.System, org.PersonFilter{UnitID: cd.ID, Status: org.Active, Page: org.Page{Limit: 6}})
+	must(t, err)
+	var ms []catalog.MemberInput
+	for i, p := range people {
+		role := ""
+		if i == 0 {
+			role = catalog.RoleOwner
+		}
+		ms = append(ms, catalog.MemberInput{PersonCode: p.Code, Role: role})
+	}
+	var groups []catalog.Asset
+	for _, g := range []struct{ code, name string }{{"T-GRP-DUTY", "支队值班群"}, {"T-GRP-WORK", "支队工作群"}} {
+		a, err := cat.Create(ctx, org.System, catalog.Input{Code: g.code, Kind: catalog.Group, Name: g.name, Platform: "微信", UnitID: cd.ID})
+		must(t, err)
+		_, err = cat.SetMembers(ctx, org.System, a.ID, ms)
+		must(t, err)
+		groups = append(groups, a)
+	}
+	login("office")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/assets/"+strconv.FormatInt(groups[0].ID, 10)),
+		chromedp.WaitVisible(chromedp.ID("merge-into")),
+		// The merge form asks for confirmation; the test answers yes.
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.SendKeys(chromedp.ID("merge-into"), "T-GRP-WORK"),
+		chromedp.SendKeys(chromedp.ID("merge-reason"), "两群成员相同,合并减少重复通知"),
+		chromedp.Click(chromedp.ID("merge")),
+		chromedp.WaitVisible(chromedp.ID("members")),
+	))
+	webtest.Screenshot(t, b, "merged-group")
+	merged, err := cat.Get(ctx, org.System, groups[0].ID)
+	must(t, err)
+	if merged.Status != catalog.Merged || merged.MergedIntoID != groups[1].ID {
+		t.Fatalf("after merging, the group is %s into %d; want merged into %d", merged.Status, merged.MergedIntoID, groups[1].ID)
+	}
+	if got := text(t, b, "#history"); !strings.Contains(got, "支队值班群") {
+		t.Fatalf("the target's history does not mention the merged group: %q", got)
+	}
 }

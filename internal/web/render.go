@@ -37,6 +37,7 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 		"feature":  func(c string) string { return i18n.T(lang, catalog.FeatureLabel(c)) },
 		"mrole":    func(r string) string { return i18n.T(lang, catalog.MemberRoleLabel(r)) },
 		"evaction": func(a string) string { return i18n.T(lang, catalog.ActionLabel(a)) },
+		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"has": func(list []string, x string) bool {
 			for _, v := range list {
 				if v == x {
@@ -151,6 +152,7 @@ func nav(p org.Principal) []navItem {
 	}
 	if p.Can(org.PermCatalogRead) {
 		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
+		items = append(items, navItem{Key: "intake", Label: "立项与备案", Href: "/intake"})
 	}
 	for _, s := range []string{"负担指数", "体检发现", "整改台账", "检查抽查", "专项行动"} {
 		items = append(items, navItem{Label: s, Soon: true})
@@ -196,7 +198,7 @@ func flashText(key string) string {
 	return map[string]string{
 		"created": "已新增", "updated": "已保存", "deleted": "已删除", "password": "密码已修改",
 		"reset": "密码已重置,用户下次登录时须修改密码", "imported": "导入完成", "revoked": "令牌已吊销",
-		"merged": "已合并", "attested": "已确认",
+		"merged": "已合并", "attested": "已确认", "submitted": "已提交,等待审批", "decided": "已办理", "withdrawn": "已撤回",
 	}[key]
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/i18n"
+	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
@@ -28,6 +29,7 @@ type Server struct {
 	DB           *store.DB
 	Org          *org.Store
 	Catalog      *catalog.Store
+	Intake       *intake.Service
 	Auth         *auth.Service
 	SecureCookie bool // set the Secure flag on cookies (behind HTTPS)
 	Version      string
@@ -41,6 +43,9 @@ func New(s Server) (*Server, error) {
 	srv := &s
 	if srv.Catalog == nil {
 		srv.Catalog = &catalog.Store{DB: srv.DB}
+	}
+	if srv.Intake == nil {
+		srv.Intake = intake.New(srv.DB)
 	}
 	if srv.Log == nil {
 		srv.Log = slog.Default()
