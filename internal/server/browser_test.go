@@ -262,7 +262,9 @@ func TestBrowserIntakeAndMerge(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("merge-into"), "T-GRP-WORK"),
 		chromedp.SendKeys(chromedp.ID("merge-reason"), "两群成员相同,合并减少重复通知"),
 		chromedp.Click(chromedp.ID("merge")),
-		chromedp.WaitVisible(chromedp.ID("members")),
+		// The source group's page has a member list too: wait for what only the target's
+		// page, reached after the merge, shows.
+		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
 	))
 	webtest.Screenshot(t, b, "merged-group")
 	merged, err := cat.Get(ctx, org.System, groups[0].ID)
