@@ -365,4 +365,13 @@ var en = map[string]string{
 	"已提交,等待审批":         "Submitted for review",
 	"已办理":              "Done",
 	"标记待确认":            "Marked for confirmation", "审批同意": "Approved", "审批不同意": "Rejected", "立项/备案申请": "Request",
+	"系统设置": "Settings", "规则中的数字由本单位确定。留空恢复默认值;每次修改都记入审计日志。": "The numbers in the rules are the bureau's to set. Leave a field empty to restore the default; every change is audited.",
+	"设置项": "Setting", "当前值": "Value", "默认值": "Default", "最近修改": "Last changed by",
+	"清单定期确认周期(月)": "Attestation period (months)", "责任人每隔多少个月确认一次其负责的资产": "How often owners confirm their assets",
+	"总队每年新建应用上限": "New apps per year, corps", "总队(含处室)每个自然年可立项的新应用数": "New apps the corps (with its departments) may start each calendar year",
+	"每个支队每年新建应用上限": "New apps per year, each detachment", "每个支队(含科室)每个自然年可立项的新应用数": "New apps each detachment may start each calendar year",
+	"查重显示阈值": "Similarity shown from", "相似度达到该值的已有资产在查重结果中列出(0–1)": "Existing assets at least this similar are listed (0–1)",
+	"疑似重复阈值": "Likely duplicate from", "相似度达到该值时标记为疑似重复,提请审批人重点核查(0–1)": "From this similarity a request is flagged as a likely duplicate (0–1)",
+	"本平台默认": "Platform default", "严格控制新增应用程序数量(专项整治方案)": "Strict control of new apps (campaign plan)", "按标注样本校准": "Calibrated on labelled samples",
+	"设置": "Setting",
 }

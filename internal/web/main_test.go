@@ -47,6 +47,7 @@ func TestPages(t *testing.T) {
 		t.Run("tokens", fx.testTokens)
 		t.Run("audit", fx.testAudit)
 		t.Run("assets", fx.testAssets)
+		t.Run("settings", fx.testSettings)
 	})
 }
 

@@ -150,6 +150,9 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermAuditRead) {
 		items = append(items, navItem{Key: "audit", Label: "审计日志", Href: "/audit"})
 	}
+	if p.Can(org.PermUsersWrite) {
+		items = append(items, navItem{Key: "settings", Label: "系统设置", Href: "/settings"})
+	}
 	if p.Can(org.PermCatalogRead) {
 		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
 		items = append(items, navItem{Key: "intake", Label: "立项与备案", Href: "/intake"})

@@ -68,6 +68,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /attest", s.page("", s.attestList))
 	mux.Handle("POST /attest", s.page("", s.attest))
 
+	mux.Handle("GET /settings", s.page(org.PermUsersWrite, s.settingsForm))
+	mux.Handle("POST /settings", s.page(org.PermUsersWrite, s.settingsSave))
+
 	mux.Handle("GET /audit", s.page(org.PermAuditRead, s.auditLog))
 	mux.Handle("GET /audit/verify", s.page(org.PermAuditRead, s.auditVerify))
 }

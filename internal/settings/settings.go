@@ -1,0 +1,187 @@
+// Package settings lets the administrator change the rules' numbers that the bureau may tighten
+// or relax (attestation period, intake quotas, duplicate thresholds), each validated against its
+// range and audited. The packages that use a setting read the settings table themselves and fall
+// back to their defaults; this package is the one place that writes it.
+package settings
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jianfu-gov/jianfu/internal/audit"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/intake"
+	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/store"
+)
+
+// Def describes one setting.
+type Def struct {
+	Key     string  `json:"key"`
+	Label   string  `json:"label"`
+	Help    string  `json:"help"`
+	Integer bool    `json:"integer"`
+	Min     float64 `json:"min"`
+	Max     float64 `json:"max"`
+	Default float64 `json:"default"`
+	Basis   string  `json:"basis"` // the policy text the default comes from
+}
+
+// Defs lists every setting in display order.
+var Defs = []Def{
+	{Key: "catalog.attest_months", Label: "清单定期确认周期(月)", Help: "责任人每隔多少个月确认一次其负责的资产", Integer: true, Min: 1, Max: 36,
+		Default: catalog.DefaultAttestMonths, Basis: "本平台默认"},
+	{Key: intake.KeyQuotaCorps, Label: "总队每年新建应用上限", Help: "总队(含处室)每个自然年可立项的新应用数", Integer: true, Min: 0, Max: 1000,
+		Default: intake.DefaultQuotaCorps, Basis: "严格控制新增应用程序数量(专项整治方案)"},
+	{Key: intake.KeyQuotaDetachment, Label: "每个支队每年新建应用上限", Help: "每个支队(含科室)每个自然年可立项的新应用数", Integer: true, Min: 0, Max: 1000,
+		Default: intake.DefaultQuotaDetachment, Basis: "严格控制新增应用程序数量(专项整治方案)"},
+	{Key: intake.KeySimilarMin, Label: "查重显示阈值", Help: "相似度达到该值的已有资产在查重结果中列出(0–1)", Min: 0.05, Max: 1,
+		Default: intake.DefaultSimilarMin, Basis: "按标注样本校准"},
+	{Key: intake.KeySimilarBlock, Label: "疑似重复阈值", Help: "相似度达到该值时标记为疑似重复,提请审批人重点核查(0–1)", Min: 0.05, Max: 1,
+		Default: intake.DefaultSimilarBlock, Basis: "按标注样本校准"},
+}
+
+// Value is a setting with its current value.
+type Value struct {
+	Def
+	Value     float64 `json:"value"`
+	IsDefault bool    `json:"is_default"`
+	UpdatedBy string  `json:"updated_by,omitempty"`
+}
+
+// Display is the value as a form shows it.
+func (v Value) Display() string { return format(v.Def, v.Value) }
+
+func format(d Def, f float64) string {
+	if d.Integer {
+		return strconv.Itoa(int(f))
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// List returns every setting with its current value.
+func List(ctx context.Context, q store.Querier) ([]Value, error) {
+	stored := map[string][2]string{}
+	rows, err := q.QueryContext(ctx, `SELECT key, value, updated_by FROM settings`)
+	if err != nil {
+		return nil, fmt.Errorf("settings: read: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v, by string
+		if err := rows.Scan(&k, &v, &by); err != nil {
+			return nil, fmt.Errorf("settings: read: %w", err)
+		}
+		stored[k] = [2]string{v, by}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []Value
+	for _, d := range Defs {
+		v := Value{Def: d, Value: d.Default, IsDefault: true}
+		if s, ok := stored[d.Key]; ok {
+			var f float64
+			if json.Unmarshal([]byte(s[0]), &f) == nil && check(d, f) == nil {
+				v.Value, v.IsDefault, v.UpdatedBy = f, false, s[1]
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func check(d Def, f float64) error {
+	if f < d.Min || f > d.Max || d.Integer && f != float64(int64(f)) {
+		kind := "数"
+		if d.Integer {
+			kind = "整数"
+		}
+		return errs.Field(d.Key, fmt.Sprintf("%s应为 %s 到 %s 之间的%s", d.Label, format(d, d.Min), format(d, d.Max), kind))
+	}
+	return nil
+}
+
+// Set changes settings (key → value as typed) in one transaction; an empty value restores the
+// default. Every value is checked first, so a form with one bad field writes nothing.
+func Set(ctx context.Context, db *store.DB, p org.Principal, values map[string]string) error {
+	if !p.Has(org.RoleAdmin) {
+		return errs.E(errs.Forbidden, "只有系统管理员可以修改设置")
+	}
+	defs := map[string]Def{}
+	for _, d := range Defs {
+		defs[d.Key] = d
+	}
+	parsed := map[string]*float64{}
+	var problems errs.List
+	for k, raw := range values {
+		d, ok := defs[k]
+		if !ok {
+			problems.Add(k, "未知的设置项")
+			continue
+		}
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			parsed[k] = nil
+			continue
+		}
+		f, err := strconv.ParseFloat(raw, 64)
+		if err == nil {
+			err = check(d, f)
+		} else {
+			err = check(d, d.Max+1)
+		}
+		if e, ok := errs.As(err); ok {
+			problems.Add(k, e.Msg)
+			continue
+		}
+		parsed[k] = &f
+	}
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	current, err := List(ctx, db)
+	if err != nil {
+		return err
+	}
+	old := map[string]Value{}
+	for _, v := range current {
+		old[v.Key] = v
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		for k, f := range parsed {
+			before := old[k]
+			if f == nil {
+				if before.IsDefault {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, k); err != nil {
+					return fmt.Errorf("settings: reset %s: %w", k, err)
+				}
+			} else {
+				if !before.IsDefault && before.Value == *f || before.IsDefault && before.Default == *f {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+					ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+					k, format(defs[k], *f), store.Now(), p.Name); err != nil {
+					return fmt.Errorf("settings: set %s: %w", k, err)
+				}
+			}
+			after := map[string]any{"value": nil}
+			if f != nil {
+				after["value"] = *f
+			}
+			if err := audit.Record(ctx, tx, audit.Actor{ID: p.UserID, Name: p.Name}, "update", "setting", k,
+				map[string]any{"value": before.Value}, after); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
