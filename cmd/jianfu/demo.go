@@ -57,8 +57,8 @@ func runDemo(ctx context.Context, args []string) error {
 		demoMarker, string(p), store.Now(), "jianfu demo"); err != nil {
 		return fmt.Errorf("标记演示数据库失败: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户,数据库 %s\n",
-		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, config.Redact(c.db))
+	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户;%d 个应用,%d 个公众号,%d 个工作群组(%d 人次);数据库 %s\n",
+		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, res.Apps, res.Accounts, res.Groups, res.Members, config.Redact(c.db))
 	if *noServe {
 		printLogins(res, *password)
 		return nil

@@ -1,5 +1,7 @@
 // Package demo builds jianfu's synthetic bureau: a deterministic, seeded 消防救援总队 with its
-// 处室, 支队, 大队 and 站 named after real places in Sichuan, plausible people and one login per role.
+// 处室, 支队, 大队 and 站 named after real places in Sichuan, plausible people and one login per role,
+// and its inventory: government apps, public accounts and work groups with their members, in
+// which known problems are planted for the rules to find (Truth, ReferenceDate).
 //
 // The same Preset and Seed always give the same codes, names and tree, so demos can be scripted,
 // tests can rely on "planted truth", and benchmarks compare like with like. Generation happens in
@@ -39,7 +41,7 @@ type Options struct {
 	Seed     int64  // same seed and preset, same bureau
 	Password string // for every demo login; DefaultPassword if empty
 	// Progress, if not nil, is called as each step advances: step names what is being written
-	// (单位, 人员, 账号) and done counts up to total.
+	// (单位, 人员, 账号, 应用, 公众号, 群组, 群成员) and done counts up to total.
 	Progress func(step string, done, total int)
 }
 
@@ -52,17 +54,28 @@ type Login struct {
 	UnitName  string // the unit the user belongs to
 }
 
-// Result counts what Build wrote and lists the demo logins in org.Roles order.
+// Result counts what Build wrote and lists the demo logins in org.Roles order. Truth lists the
+// problems planted in the inventory (see Truth); Plan computes the same without a database.
 type Result struct {
 	Units, People, Users int
+	Apps, Accounts       int
+	Groups               int
+	Members              int // rows of group_members
 	Logins               []Login
+	Truth                *Truth
 }
 
 // Build writes the synthetic bureau into db, which must be migrated and hold no units yet (a
-// demo must never mix with real data). Everything is written in one transaction: on error
-// nothing remains.
+// demo must never mix with real data): the organisation, then the inventory of apps, public
+// accounts and work groups with their members, dated relative to ReferenceDate and with known
+// problems planted (Result.Truth). Everything is written in one transaction: on error nothing
+// remains.
 func Build(ctx context.Context, db *store.DB, opt Options) (*Result, error) {
 	b, err := generate(opt.Preset, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := b.genInventory()
 	if err != nil {
 		return nil, err
 	}
@@ -95,17 +108,15 @@ func Build(ctx context.Context, db *store.DB, opt Options) (*Result, error) {
 		if err := b.writeUsers(ctx, tx, hash); err != nil {
 			return err
 		}
-		return b.recordAudit(ctx, tx)
+		if err := b.recordAudit(ctx, tx); err != nil {
+			return err
+		}
+		return b.writeInventory(ctx, tx, inv)
 	})
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Units: len(b.units), People: len(b.people), Users: len(b.logins)}
-	for _, l := range b.logins {
-		res.Logins = append(res.Logins, Login{Username: l.Username, Password: pw, Role: l.Role,
-			RoleLabel: l.Role.Label(), UnitName: b.units[l.Unit].Name})
-	}
-	return res, nil
+	return b.result(inv, pw), nil
 }
 
 // Sizes returns the approximate number of units and people a preset builds (the mean over

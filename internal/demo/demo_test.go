@@ -97,10 +97,11 @@ func TestBuild(t *testing.T) {
 					t.Errorf("%d units of kind %s, want %d–%d", kinds[k], k, r[0], r[1])
 				}
 			}
-			if !slices.Equal(steps, []string{"单位", "人员", "账号"}) {
+			if !slices.Equal(steps, []string{"单位", "人员", "账号", "应用", "公众号", "群组", "群成员"}) {
 				t.Errorf("progress steps %v", steps)
 			}
-			for step, n := range map[string]int{"单位": res.Units, "人员": res.People, "账号": res.Users} {
+			for step, n := range map[string]int{"单位": res.Units, "人员": res.People, "账号": res.Users,
+				"应用": res.Apps, "公众号": res.Accounts, "群组": res.Groups, "群成员": res.Members} {
 				if last[step] != [2]int{n, n} {
 					t.Errorf("progress for %s ended at %v, want %d/%d", step, last[step], n, n)
 				}
@@ -290,8 +291,12 @@ func TestBuild(t *testing.T) {
 			if err != nil || !r.OK() {
 				t.Fatalf("verify: %+v %v", r, err)
 			}
-			if r.Checked != 3 {
-				t.Errorf("%d audit entries, want one each for units, people and users", r.Checked)
+			if r.Checked != 7 {
+				t.Errorf("%d audit entries, want one each for units, people, users, apps, accounts, groups and members", r.Checked)
+			}
+			assets, _, err := audit.List(ctx, db, audit.Filter{ObjectType: "asset"})
+			if err != nil || len(assets) != 3 || !strings.Contains(assets[0].After+assets[1].After+assets[2].After, `"similar_clusters"`) {
+				t.Errorf("asset audit entries %+v, %v", assets, err)
 			}
 			entries, _, err := audit.List(ctx, db, audit.Filter{ObjectType: "person"})
 			if err != nil || len(entries) != 1 || !strings.Contains(entries[0].After, `"preset":"small"`) {
