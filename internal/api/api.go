@@ -5,8 +5,9 @@
 //
 // Handlers are thin: they decode and validate the request, call the domain package with the
 // caller as a Principal, and write the result. Permissions and scope are the domain packages'
-// business (org and catalog filter every query by the caller's subtree); only endpoints that do
-// not go through them (audit, tokens) check permissions here. Every error, including unknown
+// business (org, catalog and intake filter every query by the caller's subtree); only endpoints
+// that do not go through them (audit, tokens) check permissions here, besides a few checks made
+// first so that the answer does not depend on what the request names (merge, intake's writes). Every error, including unknown
 // paths and wrong methods, is the uniform body {"error":{"code","message","field"}}.
 package api
 
@@ -26,6 +27,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
+	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
@@ -33,13 +35,15 @@ import (
 // Prefix is the path under which the API is mounted.
 const Prefix = "/api/v1/"
 
-// API serves the JSON API. All fields are required except Catalog, which Handler sets to a
-// store on DB when it is nil (as web.New does).
+// API serves the JSON API. All fields are required except Catalog and Intake, which Handler
+// sets to ones on DB when they are nil (as web.New does). Intake keeps an index of the bureau's
+// apps, so a server should pass the one its web pages use rather than have a second one built.
 type API struct {
 	DB      *store.DB
 	Org     *org.Store
 	Auth    *auth.Service
 	Catalog *catalog.Store
+	Intake  *intake.Service
 }
 
 // Handler returns the handler for paths starting with /api/v1/. It expects the caller to have
@@ -49,6 +53,9 @@ type API struct {
 func (a *API) Handler() http.Handler {
 	if a.Catalog == nil {
 		a.Catalog = &catalog.Store{DB: a.DB}
+	}
+	if a.Intake == nil {
+		a.Intake = intake.New(a.DB)
 	}
 	mux := http.NewServeMux()
 	// fallback sees only requests no route matched: a known path with another method gets 405,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
@@ -456,6 +457,8 @@ func TestOpenAPIRequestSchemas(t *testing.T) {
 		"AssetInput": catalog.Input{}, "AppDetails": catalog.AppDetails{}, "AccountDetails": catalog.AccountDetails{},
 		"GroupDetails": catalog.GroupDetails{}, "MemberInput": catalog.MemberInput{}, "MembersUpdate": membersBody{},
 		"TransitionRequest": transitionBody{}, "MergeRequest": mergeBody{}, "AttestRequest": attestBody{},
+		"IntakeSubmit": submitBody{}, "IntakeResubmit": resubmitBody{}, "IntakeSimilar": similarBody{}, "IntakeWithdraw": withdrawBody{},
+		"IntakeDecision": intake.Decision{}, "Answers": intake.Answers{},
 	} {
 		schema, _ := resolve(doc, "#/components/schemas/"+name).(map[string]any)
 		if schema == nil {

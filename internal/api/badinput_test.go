@@ -355,6 +355,196 @@ func TestBadInput(t *testing.T) {
 		{"assets: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?limit=0"} }, 400, "invalid", "limit"},
 		{"assets: q too long", func(*fixture) req { return req{method: "GET", path: "/api/v1/assets?q=" + strings.Repeat("a", 101)} }, 400, "invalid", "q"},
 		{"attest list: limit abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/attest?limit=abc"} }, 400, "invalid", "limit"},
+		// Intake. Requests and their bodies name fields by their path in the body.
+		{"intake: unknown tab", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?tab=done"} }, 400, "invalid", "tab"},
+		{"intake: unknown kind", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?kind=website"} }, 400, "invalid", "kind"},
+		{"intake: unknown step", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?step=finished"} }, 400, "invalid", "step"},
+		{"intake: open=yes", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?open=yes"} }, 400, "invalid", "open"},
+		{"intake: mine=2", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?mine=2"} }, 400, "invalid", "mine"},
+		{"intake: actionable=x", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?actionable=x"} }, 400, "invalid", "actionable"},
+		{"intake: flagged=maybe", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?flagged=maybe"} }, 400, "invalid", "flagged"},
+		{"intake: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?limit=0"} }, 400, "invalid", "limit"},
+		{"intake: offset -1", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?offset=-1"} }, 400, "invalid", "offset"},
+		{"intake: q too long", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake?q=" + strings.Repeat("a", 101)} }, 400, "invalid", "q"},
+		{"intake: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake/abc"} }, 400, "invalid", "id"},
+		{"intake: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/intake/999999"} }, 404, "not_found", ""},
+
+		{"similar: asset missing", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{}}
+		}, 400, "invalid", "asset"},
+		{"similar: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": hydrantBody(fx, "", "ZD-A", nil), "colour": "red"}}
+		}, 400, "invalid", "colour"},
+		{"similar: asset not an object", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": "app"}}
+		}, 400, "invalid", "asset"},
+		{"similar: unknown kind", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": map[string]any{"kind": "website"}}}
+		}, 400, "invalid", "asset.kind"},
+		{"similar: unknown unit", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": map[string]any{"kind": "app", "unit_id": 999999}}}
+		}, 400, "invalid", "asset.unit_id"},
+		{"similar: unknown unit code", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": map[string]any{"kind": "app", "unit_code": "NOPE"}}}
+		}, 400, "invalid", "asset.unit_code"},
+		{"similar: members not a list", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": map[string]any{"kind": "group"}, "members": "P-A-1"}}
+		}, 400, "invalid", "members"},
+
+		{"submit: answers missing", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil)}}
+		}, 400, "invalid", "answers.fits_plan"},
+		{"submit: an answer too short", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(map[string]any{"not_module": "无"})}}
+		}, 400, "invalid", "answers.not_module"},
+		{"submit: an answer missing", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(map[string]any{"data_rules": nil})}}
+		}, 400, "invalid", "answers.data_rules"},
+		{"submit: answers not an object", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil), "answers": "都符合"}}
+		}, 400, "invalid", "answers"},
+		{"submit: an answer not a string", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(map[string]any{"fits_plan": 1})}}
+		}, 400, "invalid", "answers.fits_plan"},
+		{"submit: unknown field in answers", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(map[string]any{"remarks": "无"})}}
+		}, 400, "invalid", "remarks"},
+		{"submit: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(nil), "urgent": true}}
+		}, 400, "invalid", "urgent"},
+		{"submit: asset missing", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"answers": answersBody(nil)}}
+		}, 400, "invalid", "asset"},
+		{"submit: name not a string", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", map[string]any{"name": 5}),
+				"answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.name"},
+		{"submit: mlps_assessed_on 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC",
+				map[string]any{"app": map[string]any{"mlps_assessed_on": "2026-02-30"}}), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.app.mlps_assessed_on"},
+		{"submit: app of a 大队 (APP-LEVEL)", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "DD-A", nil), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.unit_id"},
+		{"submit: app of a station by code (APP-LEVEL)", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "ZA-1",
+				map[string]any{"unit_id": nil, "unit_code": "ZA-1"}), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.unit_code"},
+		{"submit: 甲市支队's yearly quota used", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "ZD-A", nil), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.unit_id"},
+		{"submit: status active", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", map[string]any{"status": "active"}),
+				"answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.status"},
+		{"submit: members of an app", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", nil),
+				"answers": answersBody(nil), "members": []map[string]string{{"person_code": "P-A-1"}}}}
+		}, 400, "invalid", "members"},
+		{"submit: duplicate code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "APP-A", "XXC", nil), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.code"},
+		{"submit: unknown unit code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC",
+				map[string]any{"unit_id": nil, "unit_code": "NOPE"}), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.unit_code"},
+		{"submit: unknown platform", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/intake", body: map[string]any{"asset": hydrantBody(fx, "X-IN", "XXC", map[string]any{"platform": "Telegram"}),
+				"answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.platform"},
+		{"submit: member with an unknown 工号", func(fx *fixture) req {
+			b := groupBody(fx, "X-IN", "DD-A")
+			b["members"] = []map[string]string{{"person_code": "P-NOBODY"}}
+			return req{method: "POST", path: "/api/v1/intake", body: b}
+		}, 400, "invalid", "members"},
+
+		{"decide: unknown action", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "accept"}}
+		}, 400, "invalid", "action"},
+		{"decide: action missing", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"comment": "同意"}}
+		}, 400, "invalid", "action"},
+		{"decide: action not a string", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": 1}}
+		}, 400, "invalid", "action"},
+		{"decide: return without comment", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "return"}}
+		}, 400, "invalid", "comment"},
+		{"decide: reject with a trivial comment", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "reject", "comment": "无"}}
+		}, 400, "invalid", "comment"},
+		{"decide: comment with NUL", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: `{"action":"approve","comment":"同意\u0000"}`, contentType: "application/json"}
+		}, 400, "invalid", "comment"},
+		{"decide: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "approve", "vote": "yes"}}
+		}, 400, "invalid", "vote"},
+		{"decide: unknown step", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "approve", "step": "final"}}
+		}, 400, "invalid", "step"},
+		{"decide: a step the request has left", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "approve", "step": "lead"}}
+		}, 409, "conflict", ""},
+		{"decide: a decided request", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "XCC", "/decide"), body: map[string]any{"action": "approve"}}
+		}, 409, "conflict", ""},
+		{"decide: a returned request", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/decide"), body: map[string]any{"action": "reject", "comment": "不需要了"}}
+		}, 409, "conflict", ""},
+		{"decide: id abc", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/abc/decide", body: map[string]any{"action": "approve"}}
+		}, 400, "invalid", "id"},
+		{"decide: unknown id", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/intake/999999/decide", body: map[string]any{"action": "approve"}}
+		}, 404, "not_found", ""},
+		{"withdraw: reason not a string", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/withdraw"), body: map[string]any{"reason": []string{"不需要"}}}
+		}, 400, "invalid", "reason"},
+		{"withdraw: reason with a control character", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/withdraw"), body: map[string]any{"reason": "不需要\a了"}}
+		}, 400, "invalid", "reason"},
+		{"withdraw: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/withdraw"), body: map[string]any{"comment": "不需要了"}}
+		}, 400, "invalid", "comment"},
+		{"withdraw: empty body", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/withdraw"), body: "", contentType: "application/json"}
+		}, 400, "invalid", ""},
+		{"withdraw another's request", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/withdraw"), body: map[string]any{}}
+		}, 403, "forbidden", ""},
+		{"resubmit: answers missing", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{}}
+		}, 400, "invalid", "answers.fits_plan"},
+		{"resubmit: status in the asset", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"asset": hydrantBody(fx, "REQ-ADM", "XXC",
+				map[string]any{"status": "retired"}), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.status"},
+		{"resubmit: kind changed", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"asset": hydrantBody(fx, "REQ-ADM", "XXC",
+				map[string]any{"kind": "group", "platform": "微信", "app": nil}), "answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.kind"},
+		{"resubmit: moved to a 大队 (APP-LEVEL)", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"asset": hydrantBody(fx, "REQ-ADM", "DD-A", nil),
+				"answers": answersBody(nil)}}
+		}, 400, "invalid", "asset.unit_id"},
+		{"resubmit: members of an app", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"answers": answersBody(nil),
+				"members": []map[string]string{{"person_code": "P-A-1"}}}}
+		}, 400, "invalid", "members"},
+		{"resubmit: members not a list", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"answers": answersBody(nil), "members": 3}}
+		}, 400, "invalid", "members"},
+		{"resubmit another's request", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "B", "/resubmit"), body: map[string]any{"answers": map[string]any{}}}
+		}, 403, "forbidden", ""},
+		{"resubmit a request in review", func(fx *fixture) req {
+			return req{method: "POST", path: intakeURL(fx, "ZDA", "/resubmit"), body: map[string]any{"answers": answersBody(nil)}}
+		}, 403, "forbidden", ""},
 		{"delete unit with children", func(fx *fixture) req {
 			return req{method: "DELETE", path: fmt.Sprintf("/api/v1/units/%d", unit(fx, "DD-A"))}
 		},
@@ -366,12 +556,22 @@ func TestBadInput(t *testing.T) {
 		"member listed twice":                {{"第 2 项", "与第 1 项重复"}},
 		"two group owners":                   {{"members", "只能有一位群主"}},
 		"member with an unknown 工号 and role": {{"第 1 项 工号", "P-NOBODY"}, {"第 2 项 角色", "群主"}},
+		"submit: member with an unknown 工号":  {{"第 1 项 工号", "P-NOBODY"}},
+	}
+	// Messages that must name the rule that refused the request.
+	messages := map[string]string{
+		"submit: app of a 大队 (APP-LEVEL)":              "县以下单位原则上不得开发建设应用程序(国办函〔2026〕12号)",
+		"submit: app of a station by code (APP-LEVEL)": "县以下单位原则上不得开发建设应用程序",
+		"resubmit: moved to a 大队 (APP-LEVEL)":          "县以下单位原则上不得开发建设应用程序",
+		"submit: 甲市支队's yearly quota used":             "intake.quota.app.detachment",
+		"submit: an answer too short":                  "能否作为已有应用的功能模块",
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		fx := newFixture(t, db)
 		fx.addAssets(t)
+		fx.addRequests(t)
 		for _, c := range cases {
-			before, beforeRows := auditLen(t, db), catalogRows(t, db)
+			before, beforeRows, beforeIntake := auditLen(t, db), catalogRows(t, db), intakeRows(t, db)
 			r := c.r(fx)
 			rec := fx.do(t, "admin", bySession, r)
 			if rec.Code != c.status {
@@ -398,6 +598,12 @@ func TestBadInput(t *testing.T) {
 			if after := catalogRows(t, db); after != beforeRows {
 				t.Errorf("%s: inventory rows went from %v to %v: something was written", c.name, beforeRows, after)
 			}
+			if after := intakeRows(t, db); after != beforeIntake {
+				t.Errorf("%s: intake rows went from %v to %v: something was written", c.name, beforeIntake, after)
+			}
+			if want, ok := messages[c.name]; ok && !strings.Contains(e.Message, want) {
+				t.Errorf("%s: message %q does not say %q", c.name, e.Message, want)
+			}
 		}
 		t.Logf("%d cases", len(cases))
 	})
@@ -423,6 +629,12 @@ func TestUnknownPathAndMethod(t *testing.T) {
 		{"POST", "/api/v1/assets/1/members", 405, "method_not_allowed", "GET, HEAD, PUT"},
 		{"DELETE", "/api/v1/attest", 405, "method_not_allowed", "GET, HEAD, POST"},
 		{"GET", "/api/v1/assets/1/owners", 404, "not_found", ""},
+		{"PUT", "/api/v1/intake", 405, "method_not_allowed", "GET, HEAD, POST"},
+		{"POST", "/api/v1/intake/counts", 405, "method_not_allowed", "GET, HEAD"},
+		{"DELETE", "/api/v1/intake/1", 405, "method_not_allowed", "GET, HEAD"},
+		{"GET", "/api/v1/intake/1/decide", 405, "method_not_allowed", "POST"},
+		{"PUT", "/api/v1/intake/1/resubmit", 405, "method_not_allowed", "POST"},
+		{"GET", "/api/v1/intake/1/reviews", 404, "not_found", ""},
 	}
 	for _, key := range []string{"admin", "anon"} {
 		for _, c := range cases {

@@ -14,6 +14,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
+	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
@@ -60,6 +61,8 @@ type fixture struct {
 	// assets is the inventory addAssets records (by code), and objects rows create on the way.
 	assets map[string]catalog.Asset
 	seq    int // numbers the assets rows create, so that their codes differ
+	// requests are the intake requests addIntake files (by name), nil until it has run.
+	requests map[string]intake.Request
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {

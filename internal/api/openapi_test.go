@@ -269,6 +269,19 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 	set := get("admin", byToken, req{method: "PUT", path: assetURL("GRP-A2", "/members"), body: map[string]any{"members": []map[string]string{}}})
 	dup := get("admin", byToken, req{method: "PUT", path: assetURL("GRP-A2", "/members"),
 		body: map[string]any{"members": []map[string]string{{"external_name": "甲"}, {"external_name": "甲"}}}})
+
+	fx.addRequests(t)
+	intakeList := get("admin", byToken, req{method: "GET", path: "/api/v1/intake"})
+	flagged := get("admin", byToken, req{method: "GET", path: intakeURL(fx, "ZDA", "")})
+	counts := get("admin", byToken, req{method: "GET", path: "/api/v1/intake/counts"})
+	similar := get("liaisonZ", byToken, req{method: "POST", path: "/api/v1/intake/similar", body: map[string]any{"asset": hydrantBody(fx, "", "ZD-A", nil)}})
+	filed := get("liaisonB", byToken, req{method: "POST", path: "/api/v1/intake", body: map[string]any{
+		"asset":   map[string]any{"code": "REQ-B2", "kind": "group", "name": "乙一站通知群", "platform": "微信", "unit_code": "ZB-1"},
+		"members": []map[string]string{{"person_code": "P-B1-1", "role": "群主"}, {"person_code": "P-B1-2"}}}})
+	decided := get("office", byToken, req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "return", "comment": "请补充"}})
+	withdrawn := get("liaisonB", byToken, req{method: "POST", path: intakeURL(fx, "B", "/withdraw"), body: map[string]any{}})
+	resubmitted := get("admin", byToken, req{method: "POST", path: intakeURL(fx, "ADM", "/resubmit"), body: map[string]any{"answers": answersBody(nil)}})
+	badAnswer := get("admin", byToken, req{method: "POST", path: intakeURL(fx, "ZDA", "/decide"), body: map[string]any{"action": "reject"}})
 	object := func(v map[string]any, key string) map[string]any {
 		t.Helper()
 		o, ok := v[key].(map[string]any)
@@ -318,6 +331,24 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 		{"Asset", object(moved, "from")},
 		{"Asset", object(moved, "into")},
 		{"MembersCount", set},
+		{"IntakeRequestList", intakeList},
+		{"IntakeRequest", first(intakeList, "items")},
+		{"IntakeRequest", flagged},
+		{"Answers", object(flagged, "answers")},
+		{"Asset", object(flagged, "asset")},
+		{"IntakeReview", first(flagged, "reviews")},
+		{"IntakeMatch", first(flagged, "matches")},
+		{"IntakeEvidence", object(first(flagged, "matches"), "evidence")},
+		{"IntakeCounts", counts},
+		{"IntakeMatchList", similar},
+		{"IntakeMatch", first(similar, "items")},
+		{"IntakeRequest", filed},
+		{"IntakeMatch", first(filed, "matches")},
+		{"IntakeEvidence", object(first(filed, "matches"), "evidence")},
+		{"IntakeRequest", decided},
+		{"IntakeRequest", withdrawn},
+		{"IntakeRequest", resubmitted},
+		{"Error", badAnswer},
 		{"Error", dup},
 		{"Error", get("admin", byToken, req{method: "GET", path: "/api/v1/units/999999"})},
 		{"Error", get("admin", byToken, req{method: "POST", path: "/api/v1/units", body: map[string]any{"code": 5}})},

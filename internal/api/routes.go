@@ -55,6 +55,15 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/attest", Status: 200, handle: (*API).pendingAttest},
 	{Method: "POST", Path: "/api/v1/attest", Status: 200, handle: (*API).attest},
 
+	{Method: "GET", Path: "/api/v1/intake", Status: 200, handle: (*API).listIntake},
+	{Method: "POST", Path: "/api/v1/intake", Status: 201, handle: (*API).submitIntake},
+	{Method: "GET", Path: "/api/v1/intake/counts", Status: 200, handle: (*API).intakeCounts},
+	{Method: "POST", Path: "/api/v1/intake/similar", Status: 200, handle: (*API).similarIntake},
+	{Method: "GET", Path: "/api/v1/intake/{id}", Status: 200, handle: (*API).getIntake},
+	{Method: "POST", Path: "/api/v1/intake/{id}/decide", Status: 200, handle: (*API).decideIntake},
+	{Method: "POST", Path: "/api/v1/intake/{id}/withdraw", Status: 200, handle: (*API).withdrawIntake},
+	{Method: "POST", Path: "/api/v1/intake/{id}/resubmit", Status: 200, handle: (*API).resubmitIntake},
+
 	{Method: "GET", Path: "/api/v1/tokens", Status: 200, handle: (*API).listTokens},
 	{Method: "POST", Path: "/api/v1/tokens", Status: 201, handle: (*API).createToken},
 	{Method: "DELETE", Path: "/api/v1/tokens/{id}", Status: 204, handle: (*API).revokeToken},

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -399,7 +400,7 @@ func TestScopeTable(t *testing.T) {
 				fx := newFixture(t, d)
 				fx.addAssets(t)
 				n := 0
-				for _, c := range scopeCases {
+				for _, c := range slices.Concat(scopeCases, intakeScopeCases) {
 					for _, key := range roles {
 						want := c.want[key]
 						if w, ok := c.tokenWant[key]; ok && m == byToken {

@@ -226,6 +226,11 @@ func (d *AppDetails) normalize() error {
 	if d.SharesWith, err = cleanList("shares_with", "共享数据的应用", d.SharesWith); err != nil {
 		return err
 	}
+	for _, code := range d.SharesWith {
+		if checkCode(code) != nil {
+			return errs.Field("shares_with", "共享数据的应用请填写资产编码:“"+code+"”不是编码")
+		}
+	}
 	d.Forms, err = cleanList("forms", "填报表单", d.Forms)
 	return err
 }

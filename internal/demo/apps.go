@@ -175,8 +175,8 @@ func (inv *inventory) genApps(b *bureau, ix *orgIndex, r *rand.Rand) {
 	for _, i := range corps {
 		if r.IntN(10) < 3 && len(corps) > 2 {
 			for range between(r, 1, 2) {
-				if j := pick(r, corps); j != i && !slices.Contains(inv.apps[i].Shares, inv.apps[j].Name) {
-					inv.apps[i].Shares = append(inv.apps[i].Shares, inv.apps[j].Name)
+				if j := pick(r, corps); j != i && !slices.Contains(inv.apps[i].Shares, inv.apps[j].Code) {
+					inv.apps[i].Shares = append(inv.apps[i].Shares, inv.apps[j].Code)
 				}
 			}
 		}

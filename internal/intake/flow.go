@@ -101,6 +101,9 @@ func (s *Service) Submit(ctx context.Context, p org.Principal, in catalog.Input,
 // The answers are given again in full. The checks and the duplicate search run again, and the
 // new matches replace the old snapshot. Only the applicant may resubmit.
 func (s *Service) Resubmit(ctx context.Context, p org.Principal, id int64, in *catalog.Input, a Answers, members []catalog.MemberInput) (*Request, error) {
+	if err := p.Require(org.PermCatalogWrite); err != nil {
+		return nil, err
+	}
 	if err := s.warm(ctx, catalog.App); err != nil {
 		return nil, err
 	}
@@ -320,8 +323,19 @@ func checkComment(act Action, c string) (string, error) {
 // approved the unit step cannot approve the office step too. A request outside the caller's scope
 // does not exist for them (NotFound).
 func (s *Service) Decide(ctx context.Context, p org.Principal, id int64, d Decision) (*Request, error) {
+	if err := p.Require(org.PermCatalogWrite); err != nil {
+		return nil, err
+	}
+	switch d.Action {
+	case "同意":
+		d.Action = ActApprove
+	case "退回修改", "退回":
+		d.Action = ActReturn
+	case "不同意":
+		d.Action = ActReject
+	}
 	if d.Action != ActApprove && d.Action != ActReturn && d.Action != ActReject {
-		return nil, errs.Field("action", "审批意见应为 同意、退回修改 或 不同意")
+		return nil, errs.Field("action", "审批意见应为 approve(同意)、return(退回修改)或 reject(不同意)")
 	}
 	comment, err := checkComment(d.Action, d.Comment)
 	if err != nil {
@@ -384,6 +398,9 @@ func (s *Service) Decide(ctx context.Context, p org.Principal, id int64, d Decis
 // Withdraw lets the applicant take back a request that is not yet decided (in review or
 // returned). The asset becomes 未通过 with the reason 申请人撤回. reason is optional.
 func (s *Service) Withdraw(ctx context.Context, p org.Principal, id int64, reason string) (*Request, error) {
+	if err := p.Require(org.PermCatalogWrite); err != nil {
+		return nil, err
+	}
 	reason, err := checkComment(ActWithdraw, reason)
 	if err != nil {
 		return nil, err

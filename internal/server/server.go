@@ -16,7 +16,9 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/api"
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
+	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/web"
@@ -37,14 +39,19 @@ func Handler(db *store.DB, authSvc *auth.Service, opt Options) (http.Handler, er
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
+	// One of each service for pages and API alike: the intake service caches its duplicate-search
+	// index, which should be built once per process.
 	orgStore := &org.Store{DB: db}
-	pages, err := web.New(web.Server{DB: db, Org: orgStore, Auth: authSvc, SecureCookie: opt.SecureCookie, Version: opt.Version, Log: opt.Log})
+	cat := &catalog.Store{DB: db}
+	in := intake.New(db)
+	pages, err := web.New(web.Server{DB: db, Org: orgStore, Catalog: cat, Intake: in, Auth: authSvc, SecureCookie: opt.SecureCookie,
+		Version: opt.Version, Log: opt.Log})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	pages.Register(mux)
-	a := &api.API{DB: db, Org: orgStore, Auth: authSvc}
+	a := &api.API{DB: db, Org: orgStore, Catalog: cat, Intake: in, Auth: authSvc}
 	mux.Handle("/api/v1/", a.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
