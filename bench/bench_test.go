@@ -104,6 +104,14 @@ var pages = []struct{ name, login, path string }{
 	{"people/liaison", "liaison", "/people?status=active"}, // a 大队's people
 	{"audit/page1", "admin", "/audit"},
 	{"api/people", "office", "/api/v1/people?limit=100&q=%E7%AB%99"}, // 站
+	// The inventory at province scale: ~20k groups, ~1k accounts, 300 apps.
+	{"assets/groups", "office", "/assets?kind=group"},
+	{"assets/groups-search", "office", "/assets?kind=group&q=%E5%80%BC%E7%8F%AD"}, // 值班
+	{"assets/groups-flag", "office", "/assets?kind=group&flag=temporary&status=live"},
+	{"assets/groups-deep", "office", "/assets?kind=group&offset=15000"},
+	{"assets/liaison", "liaison", "/assets?kind=group"},
+	{"assets/apps", "office", "/assets?kind=app&sort=name"},
+	{"api/assets", "office", "/api/v1/assets?kind=group&limit=100"},
 }
 
 func BenchmarkPages(b *testing.B) {

@@ -373,5 +373,9 @@ var en = map[string]string{
 	"查重显示阈值": "Similarity shown from", "相似度达到该值的已有资产在查重结果中列出(0–1)": "Existing assets at least this similar are listed (0–1)",
 	"疑似重复阈值": "Likely duplicate from", "相似度达到该值时标记为疑似重复,提请审批人重点核查(0–1)": "From this similarity a request is flagged as a likely duplicate (0–1)",
 	"本平台默认": "Platform default", "严格控制新增应用程序数量(专项整治方案)": "Strict control of new apps (campaign plan)", "按标注样本校准": "Calibrated on labelled samples",
-	"设置": "Setting",
+	"设置":   "Setting",
+	"导入清单": "Import the inventory", "下载当前清单(可作模板)": "Download the current inventory (usable as a template)",
+	"上传 Excel(.xlsx,含“应用”“公众号”“群组”“群成员”工作表中的一个或多个)或 CSV 文件。系统先检查全部行并列出每一处错误,确认后才写入;再次导入同一文件按编码更新,不会重复。群成员工作表中列出的群组,其成员名单将被替换。": "Upload an Excel file (.xlsx with one or more of the sheets 应用, 公众号, 群组, 群成员) or a CSV file. Every row is checked first and every error listed; nothing is written until you confirm. Importing the same file again updates by code. The member lists of the groups named in the 群成员 sheet are replaced.",
+	"将替换 %d 个群组的成员名单,移除 %d 人次。": "The member lists of %d groups will be replaced, removing %d memberships.",
+	"查看清单": "View the inventory",
 }

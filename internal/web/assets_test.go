@@ -193,3 +193,60 @@ func (fx *fixture) testAssets(t *testing.T) {
 		}
 	})
 }
+
+func (fx *fixture) testAssetImport(t *testing.T) {
+	admin := fx.as(t, "admin")
+	liaison := fx.as(t, "liaison")
+	stagingRE := regexp.MustCompile(`name="staging" value="([0-9a-f]+)"`)
+
+	t.Run("an export re-imports as unchanged", func(t *testing.T) {
+		exp := admin.get(t, "/assets/export?format=xlsx")
+		if exp.Status != http.StatusOK || !strings.Contains(exp.Header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("export = %d %q", exp.Status, exp.Header.Get("Content-Disposition"))
+		}
+		before := fx.count(t, `SELECT count(*) FROM audit_log`)
+		r := admin.uploadTo(t, "/assets/import", nil, "清单.xlsx", []byte(exp.Body))
+		m := stagingRE.FindStringSubmatch(r.Body)
+		if r.Status != http.StatusOK || m == nil || strings.Contains(r.Body, "row-errors") {
+			t.Fatalf("check = %d: %s", r.Status, text(r.Body))
+		}
+		r = admin.uploadTo(t, "/assets/import", map[string]string{"staging": m[1]}, "", nil)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "已写入") {
+			t.Fatalf("apply = %d: %s", r.Status, text(r.Body))
+		}
+		if after := fx.count(t, `SELECT count(*) FROM audit_log`); after != before {
+			t.Fatalf("re-importing an unchanged export wrote %d audit entries", after-before)
+		}
+	})
+
+	t.Run("a liaison's export holds only its 大队", func(t *testing.T) {
+		r := liaison.get(t, "/assets/export?format=csv&sheet=groups")
+		if r.Status != http.StatusOK {
+			t.Fatalf("export = %d", r.Status)
+		}
+		if strings.Contains(r.Body, fx.brigadeB.Name) {
+			t.Fatal("the other 大队's groups are in the liaison's export")
+		}
+	})
+
+	t.Run("bad files are refused with the row named", func(t *testing.T) {
+		csv := "编码,名称,平台,所属单位编码\nT-CSV-1,某群,微信,NO-SUCH-UNIT\n"
+		r := admin.uploadTo(t, "/assets/import", map[string]string{"sheet": "groups"}, "groups.csv", []byte(csv))
+		if !strings.Contains(r.Body, "第 2 行") {
+			t.Fatalf("unknown unit code not reported by row: %d %s", r.Status, text(r.Body))
+		}
+		for _, c := range []struct{ name, file, sheet, want string }{
+			{"not excel", "x.xlsx", "", "不是有效的 Excel"},
+			{"csv without a sheet", "x.csv", "", "CSV 文件请选择内容"},
+			{"pdf", "x.pdf", "", "只支持"},
+		} {
+			r := admin.uploadTo(t, "/assets/import", map[string]string{"sheet": c.sheet}, c.file, []byte("hello"))
+			if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, c.want) {
+				t.Errorf("%s = %d: %s", c.name, r.Status, text(r.Body))
+			}
+		}
+		if r := fx.as(t, "reviewer").get(t, "/assets/import"); r.Status != http.StatusForbidden {
+			t.Errorf("reviewer opens the import page: %d", r.Status)
+		}
+	})
+}

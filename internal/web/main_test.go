@@ -48,6 +48,7 @@ func TestPages(t *testing.T) {
 		t.Run("audit", fx.testAudit)
 		t.Run("assets", fx.testAssets)
 		t.Run("settings", fx.testSettings)
+		t.Run("assetimport", fx.testAssetImport)
 	})
 }
 
@@ -251,6 +252,12 @@ func (c *client) form(kv ...string) url.Values {
 // order), the fields, and a file when name is not empty.
 func (c *client) upload(t *testing.T, fields map[string]string, name string, content []byte) response {
 	t.Helper()
+	return c.uploadTo(t, "/org/import", fields, name, content)
+}
+
+// uploadTo is upload to another import page.
+func (c *client) uploadTo(t *testing.T, path string, fields map[string]string, name string, content []byte) response {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	storetest.Must(t, mw.WriteField("csrf", c.csrf))
@@ -264,7 +271,7 @@ func (c *client) upload(t *testing.T, fields map[string]string, name string, con
 		storetest.Must(t, err)
 	}
 	storetest.Must(t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, c.fx.srv.URL+"/org/import", &buf)
+	req, err := http.NewRequest(http.MethodPost, c.fx.srv.URL+path, &buf)
 	storetest.Must(t, err)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", c.fx.srv.URL)

@@ -59,47 +59,30 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		s.importApply(w, r, c, id, r.PostFormValue("valid_only") == "on")
 		return
 	}
-	f, hdr, err := r.FormFile("file")
+	filename, content, err := readUpload(r)
 	if err != nil {
-		s.importError(w, r, errs.Field("file", "请选择要上传的文件"))
-		return
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, MaxUpload+1))
-	if err != nil {
-		s.importError(w, r, errs.Wrap(errs.Invalid, "读取上传文件失败", err))
-		return
-	}
-	if len(content) > MaxUpload {
-		s.importError(w, r, errs.E(errs.TooLarge, fmt.Sprintf("文件超过 %d MB", MaxUpload>>20)))
+		s.importError(w, r, err)
 		return
 	}
 	kind := r.PostFormValue("kind")
-	report, err := s.runImport(r.Context(), c.Principal(), hdr.Filename, kind, content, orgio.Options{DryRun: true})
+	report, err := s.runImport(r.Context(), c.Principal(), filename, kind, content, orgio.Options{DryRun: true})
 	if report == nil || (err != nil && !errs.Is(err, errs.Invalid)) {
 		s.importError(w, r, err)
 		return
 	}
-	staging, serr := s.stage(r.Context(), c.User.ID, hdr.Filename, kind, content)
+	staging, serr := s.stage(r.Context(), c.User.ID, filename, kind, content)
 	if serr != nil {
 		s.fail(w, r, serr)
 		return
 	}
 	s.render(w, r, http.StatusOK, "import", view{Title: "导入单位与人员", Active: "people",
-		Data: importData{Report: report, Staging: staging, Filename: hdr.Filename, HasError: len(report.Errors) > 0}})
+		Data: importData{Report: report, Staging: staging, Filename: filename, HasError: len(report.Errors) > 0}})
 }
 
 func (s *Server) importApply(w http.ResponseWriter, r *http.Request, c *httpx.Caller, id string, validOnly bool) {
-	var filename, kind string
-	var content []byte
-	err := s.DB.QueryRowContext(r.Context(), `SELECT filename, kind, content FROM import_staging WHERE id = $1 AND user_id = $2 AND created_at >= $3`,
-		id, c.User.ID, store.Now().Add(-stagingTTL)).Scan(&filename, &kind, &content)
-	if errors.Is(err, sql.ErrNoRows) {
-		s.importError(w, r, errs.E(errs.NotFound, "待导入的文件已过期,请重新上传"))
-		return
-	}
+	filename, kind, content, err := s.staged(r.Context(), id, c.User.ID)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("web: read staged import: %w", err))
+		s.importError(w, r, err)
 		return
 	}
 	report, err := s.runImport(r.Context(), c.Principal(), filename, kind, content, orgio.Options{ValidOnly: validOnly})
@@ -167,6 +150,36 @@ func (s *Server) stage(ctx context.Context, userID int64, filename, kind string,
 		return "", fmt.Errorf("web: stage import: %w", err)
 	}
 	return id, nil
+}
+
+// staged reads back a file the user uploaded and checked, while it has not expired.
+func (s *Server) staged(ctx context.Context, id string, userID int64) (filename, kind string, content []byte, err error) {
+	err = s.DB.QueryRowContext(ctx, `SELECT filename, kind, content FROM import_staging WHERE id = $1 AND user_id = $2 AND created_at >= $3`,
+		id, userID, store.Now().Add(-stagingTTL)).Scan(&filename, &kind, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil, errs.E(errs.NotFound, "待导入的文件已过期,请重新上传")
+	}
+	if err != nil {
+		return "", "", nil, fmt.Errorf("web: read staged import: %w", err)
+	}
+	return filename, kind, content, nil
+}
+
+// readUpload reads the uploaded file of a multipart form, refusing one over MaxUpload.
+func readUpload(r *http.Request) (string, []byte, error) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, errs.Field("file", "请选择要上传的文件")
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, MaxUpload+1))
+	if err != nil {
+		return "", nil, errs.Wrap(errs.Invalid, "读取上传文件失败", err)
+	}
+	if len(content) > MaxUpload {
+		return "", nil, errs.E(errs.TooLarge, fmt.Sprintf("文件超过 %d MB", MaxUpload>>20))
+	}
+	return hdr.Filename, content, nil
 }
 
 func (s *Server) importError(w http.ResponseWriter, r *http.Request, err error) {

@@ -49,6 +49,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /users/{id}/password", s.page(org.PermUsersWrite, s.userResetPassword))
 
 	mux.Handle("GET /assets", s.page(org.PermCatalogRead, s.assets))
+	mux.Handle("GET /assets/import", s.page(org.PermCatalogWrite, s.assetImportForm))
+	mux.Handle("POST /assets/import", s.page(org.PermCatalogWrite, s.assetImportUpload))
+	mux.Handle("GET /assets/export", s.page(org.PermCatalogRead, s.assetExport))
 	mux.Handle("GET /assets/new", s.page(org.PermCatalogWrite, s.assetNew))
 	mux.Handle("POST /assets/new", s.page(org.PermCatalogWrite, s.assetCreate))
 	mux.Handle("GET /assets/{id}", s.page(org.PermCatalogRead, s.asset))
