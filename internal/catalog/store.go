@@ -44,6 +44,54 @@ func scanAsset(s interface{ Scan(...any) error }) (Asset, error) {
 	return a, err
 }
 
+// page reads one page of assets and the total. A text search cannot use an index, so its total
+// comes with the page (a window count) and the table is scanned once rather than twice; without
+// one, the list walks the sort index and stops at the page, and a separate count is cheaper than
+// the window count, which would visit every row.
+func (s *Store) page(ctx context.Context, w *store.Where, order string, pg org.Page, search bool) ([]Asset, int, error) {
+	countArgs := append([]any(nil), w.Args...)
+	cols := assetCols
+	if search {
+		cols += ", count(*) OVER ()"
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+cols+assetFrom+w.String()+` ORDER BY `+order+w.Page(pg.Limit, pg.Offset), w.Args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("catalog: list assets: %w", err)
+	}
+	var out []Asset
+	total := 0
+	for rows.Next() {
+		var sc interface{ Scan(...any) error } = rows
+		if search {
+			sc = withTotal{rows, &total}
+		}
+		a, err := scanAsset(sc)
+		if err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("catalog: read asset: %w", err)
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if !search || len(out) == 0 {
+		if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+assetFrom+w.String(), countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("catalog: count assets: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
+// withTotal scans an asset row that ends with a window count into the asset and the total.
+type withTotal struct {
+	rows  *sql.Rows
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }
+
 // get reads one asset with its details, inside scope s; outside it the asset does not exist.
 func get(ctx context.Context, q store.Querier, s org.Scope, col string, key any) (Asset, error) {
 	w := &store.Where{}
@@ -118,26 +166,9 @@ func (s *Store) List(ctx context.Context, p org.Principal, f Filter) ([]Asset, i
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if err := s.DB.QueryRowContext(ctx, `SELECT count(*)`+assetFrom+w.String(), w.Args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("catalog: count assets: %w", err)
-	}
 	pg := f.Page.Norm()
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+assetCols+assetFrom+w.String()+` ORDER BY `+order+w.Page(pg.Limit, pg.Offset), w.Args...)
+	out, total, err := s.page(ctx, w, order, pg, f.Q != "")
 	if err != nil {
-		return nil, 0, fmt.Errorf("catalog: list assets: %w", err)
-	}
-	var out []Asset
-	for rows.Next() {
-		a, err := scanAsset(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, fmt.Errorf("catalog: read asset: %w", err)
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	return out, total, loadDetails(ctx, s.DB, out)

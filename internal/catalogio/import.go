@@ -114,6 +114,12 @@ func Import(ctx context.Context, db *store.DB, p org.Principal, wb *Workbook, op
 	if len(rep.Errors) > 0 && !opt.ValidOnly {
 		return rep, rep.err()
 	}
+	// A large first import changes the tables' shape far more than autovacuum notices at once.
+	if rep.Written && rep.Apps.Created+rep.Accounts.Created+rep.Groups.Created+rep.Members.Created > 1000 {
+		if err := db.Analyze(ctx); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 

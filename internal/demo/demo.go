@@ -116,6 +116,11 @@ func Build(ctx context.Context, db *store.DB, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Fresh tables have no statistics; without them PostgreSQL plans the scoped lists as nested
+	// loops that take half a second at province scale, until autovacuum gets round to them.
+	if err := db.Analyze(ctx); err != nil {
+		return nil, err
+	}
 	return b.result(inv, pw), nil
 }
 

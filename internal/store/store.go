@@ -184,6 +184,19 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return nil
 }
 
+// Analyze refreshes the planner's statistics, for use after bulk writes (the demo, large
+// imports): the planner otherwise estimates from empty tables until autovacuum analyzes them.
+func (db *DB) Analyze(ctx context.Context) error {
+	q := "ANALYZE"
+	if db.Engine == SQLite {
+		q = "PRAGMA optimize=0x10002" // analyze every table that needs it, even on a fresh connection
+	}
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
+}
+
 // IsUnique reports whether err is a unique-constraint violation on either engine.
 func IsUnique(err error) bool {
 	var pg *pgconn.PgError
