@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/config"
 	"github.com/jianfu-gov/jianfu/internal/server"
 	"github.com/jianfu-gov/jianfu/internal/store"
@@ -36,26 +37,40 @@ func serve(ctx context.Context, db *store.DB, log *slog.Logger, addr string, sec
 	if err != nil {
 		return err
 	}
-	go func() {
-		// Every instance sweeps; the DELETE is idempotent, so running it on several is harmless.
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if n, err := authSvc.PurgeExpired(ctx); err != nil {
-					log.Warn("purge sessions", "err", err)
-				} else if n > 0 {
-					log.Info("purged expired sessions", "count", n)
-				}
-			}
-		}
-	}()
+	go housekeeping(ctx, db, authSvc, log)
 	return server.Serve(ctx, addr, h, log, func(bound string) {
 		if ready != nil {
 			ready(fmt.Sprintf("http://%s/", bound))
 		}
 	})
+}
+
+// housekeeping runs the periodic chores: ending expired sessions and marking inventory records
+// whose confirmation is due as 待确认. Every instance runs them; each is one idempotent
+// statement, so running it on several instances at once is harmless and needs no election.
+func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log *slog.Logger) {
+	cat := &catalog.Store{DB: db}
+	chores := func() {
+		if n, err := authSvc.PurgeExpired(ctx); err != nil {
+			log.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
+		}
+		if n, err := cat.MarkDue(ctx, time.Now()); err != nil {
+			log.Warn("mark attestations due", "err", err)
+		} else if n > 0 {
+			log.Info("inventory records due for confirmation", "count", n)
+		}
+	}
+	chores()
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			chores()
+		}
+	}
 }
