@@ -38,6 +38,7 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 		"mrole":    func(r string) string { return i18n.T(lang, catalog.MemberRoleLabel(r)) },
 		"evaction": func(a string) string { return i18n.T(lang, catalog.ActionLabel(a)) },
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"batch":    func(id string) bool { return id == "" || strings.HasSuffix(id, "*") },
 		"has": func(list []string, x string) bool {
 			for _, v := range list {
 				if v == x {
@@ -138,6 +139,10 @@ type navItem struct {
 // nav lists what the caller may open, then the capabilities still being built, greyed out.
 func nav(p org.Principal) []navItem {
 	items := []navItem{{Key: "home", Label: "首页", Href: "/"}}
+	if p.Can(org.PermCatalogRead) {
+		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
+		items = append(items, navItem{Key: "intake", Label: "立项与备案", Href: "/intake"})
+	}
 	if p.Can(org.PermUnitsRead) {
 		items = append(items, navItem{Key: "units", Label: "单位", Href: "/units"})
 	}
@@ -152,10 +157,6 @@ func nav(p org.Principal) []navItem {
 	}
 	if p.Can(org.PermUsersWrite) {
 		items = append(items, navItem{Key: "settings", Label: "系统设置", Href: "/settings"})
-	}
-	if p.Can(org.PermCatalogRead) {
-		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
-		items = append(items, navItem{Key: "intake", Label: "立项与备案", Href: "/intake"})
 	}
 	for _, s := range []string{"负担指数", "体检发现", "整改台账", "检查抽查", "专项行动"} {
 		items = append(items, navItem{Label: s, Soon: true})
