@@ -3,6 +3,9 @@ package audit_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
@@ -90,4 +93,56 @@ func TestListFilters(t *testing.T) {
 			t.Fatalf("actor filter paged: total %d, %+v", total, got)
 		}
 	})
+}
+
+// TestConcurrentAppends: several instances (pools) appending at once keep one unbroken chain.
+func TestConcurrentAppends(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			var dsn string
+			if engine == "sqlite" {
+				dsn = filepath.Join(t.TempDir(), "a.db")
+			} else {
+				dsn = storetest.PostgresDSN(t)
+			}
+			var dbs []*store.DB
+			for i := 0; i < 2; i++ {
+				db, err := store.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				dbs = append(dbs, db)
+			}
+			var wg sync.WaitGroup
+			errc := make(chan error, 80)
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					db := dbs[g%2]
+					for i := 0; i < 10; i++ {
+						errc <- db.Tx(ctx, func(tx *sql.Tx) error {
+							return audit.Record(ctx, tx, audit.System, "update", "unit", fmt.Sprint(g), nil, map[string]int{"i": i})
+						})
+					}
+				}()
+			}
+			wg.Wait()
+			close(errc)
+			for err := range errc {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := audit.Verify(ctx, dbs[0])
+			if err != nil || !r.OK() || r.Checked != 80 {
+				t.Fatalf("after 80 concurrent appends: %+v, %v", r, err)
+			}
+		})
+	}
 }
