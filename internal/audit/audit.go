@@ -8,11 +8,11 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"

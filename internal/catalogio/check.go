@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // assetItem is an asset row on its way into the database.
@@ -89,7 +90,7 @@ func check(wb *Workbook, ex *existing) *plan {
 			p.checkAsset(&p.assets[len(p.assets)-1])
 		}
 	}
-	p.dups = duplicates(len(p.assets), func(i int) string { return p.assets[i].in.Code }, func(i, other int, first bool) {
+	p.dups = sheet.Duplicates(len(p.assets), func(i int) string { return p.assets[i].in.Code }, func(i, other int, first bool) {
 		it, o := &p.assets[i], &p.assets[other]
 		where := fmt.Sprintf("第 %d 行", o.Row)
 		if o.sheet != it.sheet {
@@ -133,7 +134,7 @@ func (p *plan) checkAsset(it *assetItem) {
 			continue
 		}
 		v := it.cells[j]
-		if msg := badText(v, col.multiline); msg != "" {
+		if msg := sheet.BadText(v, col.multiline); msg != "" {
 			p.failAsset(it, col.name, col.name+msg)
 			continue
 		}
@@ -277,7 +278,7 @@ func (p *plan) groupBy(wb *Workbook, ex *existing) {
 // checkMember checks one member row by itself and the group and person it names.
 func (p *plan) checkMember(it *memberItem, ex *existing) {
 	for _, col := range memberColumns {
-		if msg := badText(it.value(col.name), false); msg != "" {
+		if msg := sheet.BadText(it.value(col.name), false); msg != "" {
 			p.failMember(it, col.name, col.name+msg)
 		}
 	}
@@ -350,7 +351,7 @@ func (p *plan) checkGroup(g *groupPlan, ex *existing) {
 		it := &p.members[g.items[catalog.MaxMembers]]
 		p.failMember(it, ColGroupCode, fmt.Sprintf("群组 %s 的成员超过 %d 人", g.code, catalog.MaxMembers))
 	}
-	duplicates(len(g.items), func(i int) string { return p.members[g.items[i]].key }, func(i, other int, first bool) {
+	sheet.Duplicates(len(g.items), func(i int) string { return p.members[g.items[i]].key }, func(i, other int, first bool) {
 		it, o := &p.members[g.items[i]], &p.members[g.items[other]]
 		col := ColPersonCode
 		if it.PersonCode == "" {

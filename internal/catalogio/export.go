@@ -3,13 +3,13 @@ package catalogio
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -23,41 +23,33 @@ type table struct {
 // ExportCSV writes one sheet of the inventory in p's scope as UTF-8 CSV with a BOM, which Excel
 // needs to show Chinese correctly. Cells that Excel would run as formulas get a leading
 // apostrophe, which ParseCSV removes again.
-func ExportCSV(ctx context.Context, db *store.DB, p org.Principal, w io.Writer, sheet Sheet) error {
-	sheet, err := ParseSheet(string(sheet))
+func ExportCSV(ctx context.Context, db *store.DB, p org.Principal, w io.Writer, s Sheet) error {
+	s, err := ParseSheet(string(s))
 	if err != nil {
 		return err
 	}
 	if err := p.Require(org.PermCatalogRead); err != nil {
 		return err
 	}
-	t, err := load(ctx, db, p, sheet)
+	t, err := load(ctx, db, p, s)
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\xEF\xBB\xBF"); err != nil {
+	cw, err := sheet.NewCSVWriter(w)
+	if err != nil {
 		return fmt.Errorf("catalogio: write csv: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	var header []string
-	for _, c := range columns[sheet] {
+	for _, c := range columns[s] {
 		header = append(header, c.name)
 	}
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("catalogio: write csv: %w", err)
 	}
-	err = t.rows(func(r []string) error {
-		for i, v := range r {
-			r[i] = escapeFormula(v)
-		}
-		return cw.Write(r)
-	})
-	if err != nil {
+	if err := t.rows(cw.Write); err != nil {
 		return fmt.Errorf("catalogio: write csv: %w", err)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("catalogio: write csv: %w", err)
 	}
 	return nil

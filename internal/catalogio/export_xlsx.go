@@ -11,6 +11,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -56,35 +57,19 @@ func ExportXLSX(ctx context.Context, db *store.DB, p org.Principal, w io.Writer,
 	return nil
 }
 
-// styles are the cell styles of an export (orgio's, plus wrapped text for lists and
-// descriptions).
+// styles are the cell styles of an export: sheet's, with wrapped headers, plus wrapped text
+// for lists and descriptions.
 type styles struct {
-	header int // bold on a light fill, bordered
-	text   int // "@" (text) format, so Excel keeps codes like 00123 as typed
-	date   int // yyyy-mm-dd
-	wrap   int // wrapped text, so a list shows one item per line
+	sheet.Styles
+	wrap int // wrapped text, so a list shows one item per line
 }
 
 func newStyles(f *excelize.File) (styles, error) {
-	var st styles
-	var err error
-	border := []excelize.Border{{Type: "left", Color: "9BC2E6", Style: 1}, {Type: "right", Color: "9BC2E6", Style: 1},
-		{Type: "top", Color: "9BC2E6", Style: 1}, {Type: "bottom", Color: "9BC2E6", Style: 1}}
-	if st.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Border:    border,
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-	}); err != nil {
-		return st, fmt.Errorf("catalogio: header style: %w", err)
+	base, err := sheet.NewStyles(f, true)
+	if err != nil {
+		return styles{}, err
 	}
-	if st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
-		return st, fmt.Errorf("catalogio: text style: %w", err)
-	}
-	dateFmt := "yyyy-mm-dd"
-	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return st, fmt.Errorf("catalogio: date style: %w", err)
-	}
+	st := styles{Styles: base}
 	if st.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
 		return st, fmt.Errorf("catalogio: wrap style: %w", err)
 	}
@@ -107,7 +92,7 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 		style := 0
 		switch {
 		case c.typ == codeCell:
-			style = st.text
+			style = st.Text
 		case c.multiline:
 			style = st.wrap
 		}
@@ -120,11 +105,11 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
 		return fmt.Errorf("catalogio: freeze header: %w", err)
 	}
-	header := make([]any, len(cols))
+	header := make([]string, len(cols))
 	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: st.header, Value: c.name}
+		header[i] = c.name
 	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
+	if err := sheet.WriteHeader(sw, st.Header, header); err != nil {
 		return fmt.Errorf("catalogio: write header: %w", err)
 	}
 	n := 1
@@ -152,14 +137,14 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 func exportCell(c column, v string, st styles) any {
 	switch c.typ {
 	case codeCell:
-		return excelize.Cell{StyleID: st.text, Value: v}
+		return excelize.Cell{StyleID: st.Text, Value: v}
 	case numberCell:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
 		}
 	case dateCell:
 		if d, err := time.Parse("2006-01-02", v); err == nil {
-			return excelize.Cell{StyleID: st.date, Value: d}
+			return excelize.Cell{StyleID: st.Date, Value: d}
 		}
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // catalog's limits on free text and lists (internal/catalog/asset.go), checked here too so
@@ -44,7 +45,7 @@ func checkRef(label, v string, required bool) string {
 			return label + "不能为空"
 		}
 		return ""
-	case looksScientific(v):
+	case sheet.LooksScientific(v):
 		return "编码 " + v + " 是科学计数法,Excel 已截去其中的数字;请把该列设为“文本”格式,重新填写后再导入"
 	case !codeRE.MatchString(v):
 		return label + "“" + v + "”无效:编码只能由字母、数字和 _ . - 组成,以字母或数字开头,不超过 64 个字符"
@@ -86,7 +87,7 @@ func dateColumn(name, field string, ptr func(*catalog.Input) *catalog.Date) colu
 			if v == "" {
 				return ""
 			}
-			s, ok := parseDate(v)
+			s, ok := sheet.ParseDate(v)
 			if !ok {
 				return name + "“" + v + "”无效,应写成 2024-03-01 这样的日期(1949 至 2100 年)"
 			}
@@ -142,7 +143,7 @@ func intColumn(name, field string, max int64, get func(*catalog.Input) int64, se
 			if v == "" {
 				return ""
 			}
-			n, ok := parseInt(v)
+			n, ok := sheet.ParseInt(v)
 			if !ok || n < 0 || n > max {
 				return fmt.Sprintf("%s“%s”无效,应为 0 到 %d 之间的整数", name, v, max)
 			}
@@ -187,7 +188,7 @@ func parseList(label, v string) ([]string, string) {
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range splitCell(v) {
-		s = clean(s)
+		s = sheet.Clean(s)
 		if s == "" || seen[s] {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // fuzzMax keeps each fuzzed input small enough for thousands of runs a second.
@@ -198,7 +199,7 @@ func minimalXLSX(sheets map[string][][]string) []byte {
 			fmt.Fprintf(&data, `<row r="%d">`, r+1)
 			for c, v := range row {
 				if v != "" {
-					fmt.Fprintf(&data, `<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>`, columnLetter(c), r+1, html.EscapeString(v))
+					fmt.Fprintf(&data, `<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>`, sheet.ColumnLetter(c), r+1, html.EscapeString(v))
 				}
 			}
 			data.WriteString(`</row>`)

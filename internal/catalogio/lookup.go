@@ -10,6 +10,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -75,7 +76,7 @@ func loadExisting(ctx context.Context, q store.Querier, p org.Principal, wb *Wor
 			assetCodes = append(assetCodes, r.Get(s, ColCode))
 			if s == Apps {
 				for _, c := range splitCell(r.Get(s, ColSharesWith)) {
-					assetCodes = append(assetCodes, clean(c))
+					assetCodes = append(assetCodes, sheet.Clean(c))
 				}
 			}
 		}

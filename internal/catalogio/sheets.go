@@ -5,6 +5,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // Sheet names one table of an inventory file: a worksheet of an XLSX workbook, or one CSV file.
@@ -86,7 +87,7 @@ func ParseSheet(s string) (Sheet, error) {
 // sheetByName recognises a worksheet by its name: the sheet's own name, or a name that says
 // what it holds, as 台账 name them ("政务应用程序清单", "工作群成员名单").
 func sheetByName(name string) Sheet {
-	name = clean(name)
+	name = sheet.Clean(name)
 	for _, s := range Sheets {
 		if name == s.Label() {
 			return s
@@ -184,18 +185,6 @@ const (
 	ColPersonCode   = "工号"
 	ColExternalName = "外部成员姓名"
 	ColRole         = "角色"
-)
-
-// cellType says how a column's cells are read from and written to a spreadsheet.
-type cellType int
-
-const (
-	textCell   cellType = iota // free text, read as displayed
-	codeCell                   // a stable code: numbers are read without exponent or separators
-	numberCell                 // an integer
-	dateCell                   // a calendar date: text or an Excel date serial
-	boolCell                   // 是/否
-	listCell                   // a list: one item per line, or separated by 、,;
 )
 
 // column describes one header of a table. get and set convert between a cell's text and the

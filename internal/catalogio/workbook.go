@@ -3,9 +3,9 @@ package catalogio
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // The most data rows a sheet or CSV file may hold. A province has about a thousand apps and
@@ -132,28 +132,15 @@ func (e RowError) Error() string { return e.Location() + ": " + e.Message }
 // record is one row of a sheet as read.
 type record struct {
 	row   int
-	cells []cell
+	cells []sheet.Cell
 }
 
-func (r record) blank() bool {
-	for _, c := range r.cells {
-		if clean(c.text) != "" || clean(c.raw) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// headerName reads a header cell. A leading or trailing asterisk, which templates use to mark
-// required columns, is not part of the name.
-func headerName(c cell) string {
-	return clean(strings.Trim(clean(c.text), "*＊"))
-}
+func (r record) blank() bool { return sheet.Blank(r.cells) }
 
 func headerNames(r record) []string {
 	out := make([]string, len(r.cells))
 	for i, c := range r.cells {
-		out[i] = headerName(c)
+		out[i] = sheet.HeaderName(c)
 	}
 	return out
 }
@@ -191,19 +178,19 @@ type fixup struct {
 }
 
 // needsRaw reports whether a cell of a column of type t, displayed as text, may read
-// differently with its stored value (see cell.value): a code or count that Excel shows with an
+// differently with its stored value (see sheet.Cell.Value): a code or count that Excel shows with an
 // exponent or separators (5.1E+07, 1,200), or a date shown in a format the date parser does not
 // read (01-15-24). Text codes, plain digits and dates written as dates need nothing more, so a
 // typical file is read in one pass.
 func needsRaw(t cellType, text string) bool {
 	switch t {
 	case codeCell, numberCell:
-		return text != "" && numeric.MatchString(text) && !digits.MatchString(text)
+		return text != "" && numeric.MatchString(text) && !sheet.IsDigits(text)
 	case dateCell:
 		if text == "" {
 			return false
 		}
-		_, ok := parseDate(excelSerialDate(text, false))
+		_, ok := sheet.ParseDate(sheet.ExcelSerialDate(text, false))
 		return !ok
 	}
 	return false
@@ -310,16 +297,16 @@ func (t *tableReader) header(r record) {
 	bad := len(t.wb.Errors)
 	for i, c := range r.cells {
 		t.at[i] = -1
-		name := headerName(c)
+		name := sheet.HeaderName(c)
 		if name == "" {
 			continue
 		}
 		j, ok := lookupColumn(s, name)
 		switch {
 		case !ok:
-			t.fail(r.row, name, name, fmt.Sprintf("未知的列“%s”(%s列),%s表的列为:%s", name, columnLetter(i), s.Label(), columnNames(s)))
+			t.fail(r.row, name, name, fmt.Sprintf("未知的列“%s”(%s列),%s表的列为:%s", name, sheet.ColumnLetter(i), s.Label(), columnNames(s)))
 		case t.present[j]:
-			t.fail(r.row, name, name, fmt.Sprintf("列“%s”出现了两次(%s列和%s列)", name, columnLetter(first[j]), columnLetter(i)))
+			t.fail(r.row, name, name, fmt.Sprintf("列“%s”出现了两次(%s列和%s列)", name, sheet.ColumnLetter(first[j]), sheet.ColumnLetter(i)))
 		default:
 			t.present[j] = true
 			first[j] = i
@@ -364,21 +351,21 @@ func (t *tableReader) data(r record) {
 		}
 		if j < 0 {
 			// Data under a blank header is a column the reader would silently drop.
-			if v := clean(c.text); v != "" && !t.blankAt[i] {
+			if v := sheet.Clean(c.Text); v != "" && !t.blankAt[i] {
 				if t.blankAt == nil {
 					t.blankAt = map[int]bool{}
 				}
 				t.blankAt[i] = true
-				t.fail(r.row, columnLetter(i)+"列", v, fmt.Sprintf("%s列有数据但没有表头", columnLetter(i)))
+				t.fail(r.row, sheet.ColumnLetter(i)+"列", v, fmt.Sprintf("%s列有数据但没有表头", sheet.ColumnLetter(i)))
 			}
 			continue
 		}
-		values[j] = c.value(cols[j].typ, t.date1904)
-		if t.raw && c.raw == "" && needsRaw(cols[j].typ, values[j]) {
+		values[j] = c.Value(cols[j].typ, t.date1904)
+		if t.raw && c.Raw == "" && needsRaw(cols[j].typ, values[j]) {
 			if t.fixups == nil {
 				t.fixups = map[int][]fixup{}
 			}
-			t.fixups[r.row] = append(t.fixups[r.row], fixup{index: t.rows - 1, cell: i, col: j, text: c.text})
+			t.fixups[r.row] = append(t.fixups[r.row], fixup{index: t.rows - 1, cell: i, col: j, text: c.Text})
 		}
 	}
 	if s == Members {
@@ -396,7 +383,7 @@ func (t *tableReader) fix(row int, raw []string) {
 		if f.cell >= len(raw) {
 			continue
 		}
-		v := cell{text: f.text, raw: raw[f.cell]}.value(columns[t.sheet][f.col].typ, t.date1904)
+		v := sheet.Cell{Text: f.text, Raw: raw[f.cell]}.Value(columns[t.sheet][f.col].typ, t.date1904)
 		if t.sheet == Members {
 			m := &t.wb.Members[f.index]
 			switch columns[Members][f.col].name {

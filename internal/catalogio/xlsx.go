@@ -1,14 +1,13 @@
 package catalogio
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // ParseXLSX reads an Excel workbook holding any of the sheets 应用, 公众号, 群组 and 群成员. A
@@ -18,21 +17,15 @@ import (
 //
 // Rows are streamed and converted as they come; see streamSheet.
 func ParseXLSX(r io.Reader, maxBytes int64) (*Workbook, error) {
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
-	}
-	data, err := readLimited(r, maxBytes)
+	data, err := sheet.ReadLimited(r, maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
-			return nil, errs.E(errs.Invalid, "这是旧版 Excel(.xls)文件或加密的文件,请在 Excel 中另存为不加密的 .xlsx 文件后再导入")
-		}
-		return nil, notXLSX(nil)
+	if err := sheet.CheckXLSX(data); err != nil {
+		return nil, err
 	}
 	wb := &Workbook{}
-	if err := readWorkbook(data, unzipLimit(maxBytes), wb); err != nil {
+	if err := readWorkbook(data, maxBytes, wb); err != nil {
 		return nil, err
 	}
 	if wb.headers == nil {
@@ -41,38 +34,21 @@ func ParseXLSX(r io.Reader, maxBytes int64) (*Workbook, error) {
 	return wb, nil
 }
 
-func notXLSX(cause error) error {
-	return errs.Wrap(errs.Invalid, "文件不是有效的 Excel(.xlsx)文件", cause)
-}
-
-// unzipLimit bounds what a workbook may expand to in memory. Sheet XML compresses about tenfold,
-// so this admits any honest file under maxBytes and stops a zip bomb early.
-func unzipLimit(maxBytes int64) int64 {
-	return min(max(10*maxBytes, 16<<20), 512<<20)
-}
-
-// readWorkbook opens the workbook and streams the rows of every sheet into wb.
-func readWorkbook(data []byte, limit int64, wb *Workbook) (err error) {
+// readWorkbook opens the workbook, uploaded with the limit maxBytes, and streams the rows of
+// every sheet into wb.
+func readWorkbook(data []byte, maxBytes int64, wb *Workbook) (err error) {
 	defer func() {
 		// excelize is a large parser fed untrusted uploads. Should it ever panic on a
 		// malformed file, that file is rejected; the server must not go down with it.
 		if p := recover(); p != nil {
-			err = notXLSX(fmt.Errorf("excelize panic: %v", p))
+			err = sheet.NotXLSX(fmt.Errorf("excelize panic: %v", p))
 		}
 	}()
-	// Both limits equal keeps every part in memory: no temporary files to clean up.
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
+	f, date1904, err := sheet.OpenXLSX(data, maxBytes)
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return errs.Wrap(errs.TooLarge, "Excel 文件解压后过大", err)
-		}
-		return notXLSX(err)
+		return err
 	}
 	defer f.Close()
-	date1904 := false
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		date1904 = *props.Date1904
-	}
 	for _, name := range f.GetSheetList() {
 		t := &tableReader{wb: wb, sheet: sheetByName(name), name: name, date1904: date1904}
 		if err := streamSheet(f, name, t); err != nil {
@@ -91,9 +67,9 @@ func readWorkbook(data []byte, limit int64, wb *Workbook) (err error) {
 func streamSheet(f *excelize.File, name string, t *tableReader) error {
 	t.raw = true
 	err := eachRow(f, name, false, func(n int, values []string) bool {
-		rec := record{row: n, cells: make([]cell, len(values))}
+		rec := record{row: n, cells: make([]sheet.Cell, len(values))}
 		for i, v := range values {
-			rec.cells[i].text = v
+			rec.cells[i].Text = v
 		}
 		return t.feed(rec)
 	})
@@ -121,14 +97,14 @@ func eachRow(f *excelize.File, name string, raw bool, fn func(row int, values []
 	for n := 1; rows.Next(); n++ {
 		values, err := rows.Columns(excelize.Options{RawCellValue: raw})
 		if err != nil {
-			return notXLSX(err)
+			return sheet.NotXLSX(err)
 		}
 		if !fn(n, values) {
 			return nil
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return notXLSX(err)
+		return sheet.NotXLSX(err)
 	}
 	return nil
 }

@@ -1,121 +1,14 @@
 package orgio
 
-import (
-	"math"
-	"regexp"
-	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
+import "github.com/jianfu-gov/jianfu/internal/sheet"
 
-	"github.com/xuri/excelize/v2"
-)
+// cellType says how a column's cells are read from and written to a spreadsheet. Units and
+// people use four of sheet's types.
+type cellType = sheet.Type
 
-// cell is one spreadsheet cell as read: text is what Excel displays (number formats applied),
-// raw is the stored value. They differ only for numbers and dates in XLSX; CSV cells have text only.
-type cell struct {
-	text string
-	raw  string
-}
-
-// clean trims what surrounds a value typed or pasted into a cell: ASCII and full-width spaces,
-// non-breaking spaces, and the zero-width characters that come with text copied from web pages.
-func clean(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff'
-	})
-}
-
-// value reads a cell as a column of type t expects it.
-func (c cell) value(t cellType, date1904 bool) string {
-	text, raw := clean(c.text), clean(c.raw)
-	if raw == "" || raw == text {
-		if t == dateCell {
-			return excelSerialDate(text, date1904)
-		}
-		return text
-	}
-	switch t {
-	case codeCell, numberCell:
-		return numberText(text, raw)
-	case dateCell:
-		return excelSerialDate(raw, date1904)
-	}
-	return text
-}
-
-var digits = regexp.MustCompile(`^[0-9]+$`)
-
-// numberText reads a number cell that holds a code or an integer. Displayed digits win, so a
-// code shown as 00123 by a "00000" format keeps its zeros; otherwise the stored value is used,
-// so 51000123 displayed as 5.1000123E+07 or 51,000,123 still reads "51000123".
-func numberText(text, raw string) string {
-	if digits.MatchString(text) {
-		return text
-	}
-	if digits.MatchString(raw) {
-		return raw
-	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return text
-	}
-	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// Excel date serials of 1949-01-01 and 2100-12-31, the range org.ParseDate accepts.
 const (
-	minSerial = 17899
-	maxSerial = 73415
+	textCell   = sheet.Text
+	codeCell   = sheet.Code
+	numberCell = sheet.Number
+	dateCell   = sheet.Date
 )
-
-// excelSerialDate turns an Excel date serial (a plain number in a date column) into YYYY-MM-DD
-// and leaves anything else to the date parser. Only serials between 1949 and 2100 count, so a
-// typed 20240301 is not mistaken for one.
-func excelSerialDate(s string, date1904 bool) string {
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < minSerial || f >= maxSerial+1 {
-		return s
-	}
-	t, err := excelize.ExcelDateToTime(math.Floor(f), date1904)
-	if err != nil {
-		return s
-	}
-	return t.Format("2006-01-02")
-}
-
-// badText says what is wrong with a cell's characters, or "" if nothing is. Imports refuse
-// control characters (a line break typed with Alt+Enter, a stray tab) rather than store them,
-// because they break exports, searches and the codes other systems match on.
-func badText(s string) string {
-	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
-		return "含有无法识别的字符,请确认文件编码为 UTF-8 或 GBK"
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			if r == '\n' || r == '\r' {
-				return "不能包含换行"
-			}
-			return "含有控制字符"
-		}
-	}
-	return ""
-}
-
-var scientific = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE][+-]?[0-9]+$`)
-
-// looksScientific catches codes that Excel already turned into 5.10001E+17 before saving a
-// CSV: their digits are lost and cannot be recovered here.
-func looksScientific(s string) bool { return scientific.MatchString(s) }
-
-// columnLetter is Excel's name for the 0-based column index i ("A", "B", … "AA").
-func columnLetter(i int) string {
-	s, err := excelize.ColumnNumberToName(i + 1)
-	if err != nil {
-		return strconv.Itoa(i + 1)
-	}
-	return s
-}

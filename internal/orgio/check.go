@@ -3,11 +3,11 @@ package orgio
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // unitItem is a units row on its way into the database.
@@ -94,10 +94,10 @@ func check(wb *Workbook, ex *existing) *plan {
 		p.people = append(p.people, personItem{PersonRow: r})
 		p.checkPerson(wb, &p.people[len(p.people)-1])
 	}
-	unitDups := duplicates(len(p.units), func(i int) string { return p.units[i].Code }, func(i, other int, first bool) {
+	unitDups := sheet.Duplicates(len(p.units), func(i int) string { return p.units[i].Code }, func(i, other int, first bool) {
 		p.failUnit(&p.units[i], ColUnitCode, dupMessage(ColUnitCode, p.units[i].Code, p.units[other].Row, first))
 	})
-	duplicates(len(p.people), func(i int) string { return p.people[i].Code }, func(i, other int, first bool) {
+	sheet.Duplicates(len(p.people), func(i int) string { return p.people[i].Code }, func(i, other int, first bool) {
 		p.failPerson(&p.people[i], ColPersonCode, dupMessage(ColPersonCode, p.people[i].Code, p.people[other].Row, first))
 	})
 	for i, it := range p.units {
@@ -137,7 +137,7 @@ func check(wb *Workbook, ex *existing) *plan {
 // checkUnit checks one units row by itself and builds its input for org.
 func (p *plan) checkUnit(it *unitItem) {
 	for _, col := range columns[Units] {
-		if msg := badText(it.value(col.name)); msg != "" {
+		if msg := sheet.BadText(it.value(col.name), false); msg != "" {
 			p.failUnit(it, col.name, col.name+msg)
 		}
 	}
@@ -176,7 +176,7 @@ func (p *plan) checkCode(code, label string, fail func(string)) {
 	switch {
 	case code == "" && label != "":
 		fail(label + "不能为空")
-	case looksScientific(code):
+	case sheet.LooksScientific(code):
 		fail("编码 " + code + " 是科学计数法,Excel 已截去其中的数字;请把该列设为“文本”格式,重新填写后再导入")
 	}
 }
@@ -184,7 +184,7 @@ func (p *plan) checkCode(code, label string, fail func(string)) {
 // checkPerson checks one people row by itself and builds its input for org.
 func (p *plan) checkPerson(wb *Workbook, it *personItem) {
 	for _, col := range columns[People] {
-		if msg := badText(it.value(col.name)); msg != "" {
+		if msg := sheet.BadText(it.value(col.name), false); msg != "" {
 			p.failPerson(it, col.name, col.name+msg)
 		}
 	}
@@ -210,7 +210,7 @@ func (p *plan) checkPerson(wb *Workbook, it *personItem) {
 	if it.LeftOn == "" {
 		return
 	}
-	d, ok := parseDate(it.LeftOn)
+	d, ok := sheet.ParseDate(it.LeftOn)
 	if !ok {
 		p.failPerson(it, ColLeftOn, "调离日期“"+it.LeftOn+"”无效,应写成 2024-03-01 这样的日期")
 		return
@@ -236,25 +236,9 @@ func parseStatus(s string) (string, bool) {
 	return org.Active, false
 }
 
-var dateSep = strings.NewReplacer("年", "-", "月", "-", "日", "", ".", "-", "/", "-")
-var compactDate = regexp.MustCompile(`^([0-9]{4})([0-9]{2})([0-9]{2})$`)
-
-// parseDate reads the ways a date is written in a 台账 (2024-03-01, 2024/3/1, 2024.3.1,
-// 2024年3月1日, 20240301, with or without a midnight time) as YYYY-MM-DD.
-func parseDate(s string) (string, bool) {
-	s = dateSep.Replace(s)
-	if d, t, ok := strings.Cut(s, " "); ok && strings.Trim(t, "0:") == "" {
-		s = d
-	}
-	s = compactDate.ReplaceAllString(s, "$1-$2-$3")
-	d, err := org.ParseDate(s)
-	if err != nil {
-		return "", false
-	}
-	return d.Format("2006-01-02"), true
-}
-
-// parseInt reads an integer, also as Excel stores one ("3.0").
+// parseInt reads an integer, also as Excel stores one ("3.0"). It is not sheet.ParseInt:
+// 排序号 has always refused thousands separators ("1,200") and stored floats beyond 1e9, and
+// an import must go on reading the files it read before.
 func parseInt(s string) (int, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		return n, true
@@ -264,31 +248,6 @@ func parseInt(s string) (int, bool) {
 		return 0, false
 	}
 	return int(f), true
-}
-
-// duplicates finds codes that occur more than once and calls report for every such row, naming
-// another row with the same code (the first row names the second; the others name the first).
-// It returns the duplicated codes.
-func duplicates(n int, code func(int) string, report func(i, other int, first bool)) map[string]bool {
-	seen := map[string]int{}
-	dups := map[string]bool{}
-	for i := 0; i < n; i++ {
-		c := code(i)
-		if c == "" {
-			continue
-		}
-		j, ok := seen[c]
-		if !ok {
-			seen[c] = i
-			continue
-		}
-		if !dups[c] {
-			dups[c] = true
-			report(j, i, true)
-		}
-		report(i, j, false)
-	}
-	return dups
 }
 
 func dupMessage(col, code string, otherRow int, first bool) string {

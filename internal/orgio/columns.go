@@ -57,16 +57,6 @@ const (
 	ColLeftOn     = "调离日期"
 )
 
-// cellType says how a column's cells are read from and written to a spreadsheet.
-type cellType int
-
-const (
-	textCell   cellType = iota // free text, read as displayed
-	codeCell                   // a stable code: numbers are read without exponent or separators
-	numberCell                 // an integer
-	dateCell                   // a calendar date: text or an Excel date serial
-)
-
 // column describes one header of a table.
 type column struct {
 	name     string

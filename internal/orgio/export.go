@@ -2,13 +2,13 @@ package orgio
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -30,11 +30,10 @@ func ExportCSV(ctx context.Context, db *store.DB, p org.Principal, w io.Writer, 
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\xEF\xBB\xBF"); err != nil {
+	cw, err := sheet.NewCSVWriter(w)
+	if err != nil {
 		return fmt.Errorf("orgio: write csv: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	var header []string
 	for _, c := range columns[kind] {
 		header = append(header, c.name)
@@ -43,16 +42,11 @@ func ExportCSV(ctx context.Context, db *store.DB, p org.Principal, w io.Writer, 
 		return fmt.Errorf("orgio: write csv: %w", err)
 	}
 	for _, r := range tables[0].rows {
-		out := make([]string, len(r))
-		for i, v := range r {
-			out[i] = escapeFormula(v)
-		}
-		if err := cw.Write(out); err != nil {
+		if err := cw.Write(r); err != nil {
 			return fmt.Errorf("orgio: write csv: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("orgio: write csv: %w", err)
 	}
 	return nil

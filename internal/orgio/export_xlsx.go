@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -74,39 +75,11 @@ func exportKinds(kinds []Kind) ([]Kind, error) {
 	return out, nil
 }
 
-// styles are the cell styles of an export.
-type styles struct {
-	header int // bold on a light fill, bordered
-	text   int // "@" (text) format, so Excel keeps codes like 00123 as typed
-	date   int // yyyy-mm-dd
-}
-
-func newStyles(f *excelize.File) (styles, error) {
-	var st styles
-	var err error
-	border := []excelize.Border{{Type: "left", Color: "9BC2E6", Style: 1}, {Type: "right", Color: "9BC2E6", Style: 1},
-		{Type: "top", Color: "9BC2E6", Style: 1}, {Type: "bottom", Color: "9BC2E6", Style: 1}}
-	if st.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Border:    border,
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"},
-	}); err != nil {
-		return st, fmt.Errorf("orgio: header style: %w", err)
-	}
-	if st.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
-		return st, fmt.Errorf("orgio: text style: %w", err)
-	}
-	dateFmt := "yyyy-mm-dd"
-	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return st, fmt.Errorf("orgio: date style: %w", err)
-	}
-	return st, nil
-}
+func newStyles(f *excelize.File) (sheet.Styles, error) { return sheet.NewStyles(f, false) }
 
 // writeSheet streams one table into its sheet: header row frozen, widths set, codes as text,
 // dates as real dates, 排序号 as numbers.
-func writeSheet(f *excelize.File, t table, st styles) error {
+func writeSheet(f *excelize.File, t table, st sheet.Styles) error {
 	name := t.kind.Label()
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
@@ -118,7 +91,7 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 			return fmt.Errorf("orgio: column width: %w", err)
 		}
 		if c.typ == codeCell {
-			if err := sw.SetColStyle(i+1, i+1, st.text); err != nil {
+			if err := sw.SetColStyle(i+1, i+1, st.Text); err != nil {
 				return fmt.Errorf("orgio: column style: %w", err)
 			}
 		}
@@ -126,11 +99,11 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("orgio: freeze header: %w", err)
 	}
-	header := make([]any, len(cols))
+	header := make([]string, len(cols))
 	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: st.header, Value: c.name}
+		header[i] = c.name
 	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
+	if err := sheet.WriteHeader(sw, st.Header, header); err != nil {
 		return fmt.Errorf("orgio: write header: %w", err)
 	}
 	for n, r := range t.rows {
@@ -152,17 +125,17 @@ func writeSheet(f *excelize.File, t table, st styles) error {
 	return nil
 }
 
-func exportCell(t cellType, v string, st styles) any {
+func exportCell(t cellType, v string, st sheet.Styles) any {
 	switch t {
 	case codeCell:
-		return excelize.Cell{StyleID: st.text, Value: v}
+		return excelize.Cell{StyleID: st.Text, Value: v}
 	case numberCell:
 		if n, err := strconv.Atoi(v); err == nil {
 			return n
 		}
 	case dateCell:
 		if d, err := time.Parse("2006-01-02", v); err == nil {
-			return excelize.Cell{StyleID: st.date, Value: d}
+			return excelize.Cell{StyleID: st.Date, Value: d}
 		}
 		return nil
 	}

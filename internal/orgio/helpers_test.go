@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
 )
@@ -196,7 +197,7 @@ func row(n int, cells ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<row r="%d">`, n)
 	for i, c := range cells {
-		ref := fmt.Sprintf("%s%d", columnLetter(i), n)
+		ref := fmt.Sprintf("%s%d", sheet.ColumnLetter(i), n)
 		switch {
 		case c == "":
 		case strings.HasPrefix(c, "<"):

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -124,7 +125,7 @@ func inChunks(codes []string, fn func(in string, codes []any) error) error {
 		return err
 	}
 	for _, c := range codes {
-		if c == "" || seen[c] || badText(c) != "" {
+		if c == "" || seen[c] || sheet.BadText(c, false) != "" {
 			continue
 		}
 		seen[c] = true

@@ -265,39 +265,3 @@ func TestParseXLSXTooManyRows(t *testing.T) {
 		t.Errorf("err = %v, want TooLarge", err)
 	}
 }
-
-func TestCellValues(t *testing.T) {
-	tests := []struct {
-		c    cell
-		typ  cellType
-		want string
-	}{
-		{cell{"51000123", "51000123"}, codeCell, "51000123"},
-		{cell{"5.1000123E+07", "51000123"}, codeCell, "51000123"},
-		{cell{"51,000,123", "51000123"}, codeCell, "51000123"},
-		{cell{"00123", "123"}, codeCell, "00123"},
-		{cell{"5.1E+07", "5.1E7"}, codeCell, "51000000"},
-		{cell{"3", "3.0000000000000004"}, numberCell, "3"},
-		{cell{"01-01-24", "45292"}, dateCell, "2024-01-01"},
-		{cell{"45292", ""}, dateCell, "2024-01-01"},
-		{cell{"20240301", ""}, dateCell, "20240301"},
-		{cell{" 张伟 ", ""}, textCell, "张伟"},
-	}
-	for _, tc := range tests {
-		if got := tc.c.value(tc.typ, false); got != tc.want {
-			t.Errorf("%+v as %d = %q, want %q", tc.c, tc.typ, got, tc.want)
-		}
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	for in, want := range map[string]string{
-		"2024-03-01": "2024-03-01", "2024/3/1": "2024-03-01", "2024.3.1": "2024-03-01", "2024年3月1日": "2024-03-01",
-		"20240301": "2024-03-01", "2024-03-01 00:00:00": "2024-03-01", "2024-13-45": "", "1900-01-01": "", "明天": "",
-	} {
-		got, ok := parseDate(in)
-		if got != want || ok != (want != "") {
-			t.Errorf("parseDate(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-}

@@ -2,9 +2,9 @@ package orgio
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 )
 
 // MaxRows is the most data rows a sheet or CSV file may hold. A province has about ten thousand
@@ -91,23 +91,10 @@ func (e RowError) Error() string { return e.Location() + ": " + e.Message }
 // record is one non-blank row of a sheet as read.
 type record struct {
 	row   int
-	cells []cell
+	cells []sheet.Cell
 }
 
-func (r record) blank() bool {
-	for _, c := range r.cells {
-		if clean(c.text) != "" || clean(c.raw) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// headerName reads a header cell. A leading or trailing asterisk, which templates use to mark
-// required columns, is not part of the name.
-func headerName(c cell) string {
-	return clean(strings.Trim(clean(c.text), "*＊"))
-}
+func (r record) blank() bool { return sheet.Blank(r.cells) }
 
 // findHeader returns the index in recs of the header row: the first of the first few rows that
 // holds the kind's key column, or else the first row.
@@ -115,7 +102,7 @@ func findHeader(k Kind, recs []record) int {
 	key := columns[k][0].name
 	for i := 0; i < len(recs) && i < titleRows; i++ {
 		for _, c := range recs[i].cells {
-			if headerName(c) == key {
+			if sheet.HeaderName(c) == key {
 				return i
 			}
 		}
@@ -145,7 +132,7 @@ func (wb *Workbook) addTable(k Kind, recs []record, date1904 bool) error {
 	at := map[string]int{} // header → cell index
 	bad := len(wb.Errors)
 	for i, c := range header.cells {
-		name := headerName(c)
+		name := sheet.HeaderName(c)
 		if name == "" {
 			continue
 		}
@@ -153,10 +140,10 @@ func (wb *Workbook) addTable(k Kind, recs []record, date1904 bool) error {
 		switch {
 		case !ok:
 			wb.Errors = append(wb.Errors, RowError{Kind: k, Row: header.row, Column: name, Value: name,
-				Message: fmt.Sprintf("未知的列“%s”(%s列),%s表的列为:%s", name, columnLetter(i), k.Label(), columnNames(k))})
+				Message: fmt.Sprintf("未知的列“%s”(%s列),%s表的列为:%s", name, sheet.ColumnLetter(i), k.Label(), columnNames(k))})
 		case present[col.name]:
 			wb.Errors = append(wb.Errors, RowError{Kind: k, Row: header.row, Column: name, Value: name,
-				Message: fmt.Sprintf("列“%s”出现了两次(%s列和%s列)", name, columnLetter(at[name]), columnLetter(i))})
+				Message: fmt.Sprintf("列“%s”出现了两次(%s列和%s列)", name, sheet.ColumnLetter(at[name]), sheet.ColumnLetter(i))})
 		default:
 			present[col.name] = true
 			at[col.name] = i
@@ -172,10 +159,10 @@ func (wb *Workbook) addTable(k Kind, recs []record, date1904 bool) error {
 	reported := map[int]bool{}
 	for _, r := range data {
 		for i, c := range r.cells {
-			if (i >= len(header.cells) || headerName(header.cells[i]) == "") && !reported[i] && clean(c.text) != "" {
+			if (i >= len(header.cells) || sheet.HeaderName(header.cells[i]) == "") && !reported[i] && sheet.Clean(c.Text) != "" {
 				reported[i] = true
-				wb.Errors = append(wb.Errors, RowError{Kind: k, Row: r.row, Column: columnLetter(i) + "列", Value: clean(c.text),
-					Message: fmt.Sprintf("%s列有数据但没有表头", columnLetter(i))})
+				wb.Errors = append(wb.Errors, RowError{Kind: k, Row: r.row, Column: sheet.ColumnLetter(i) + "列", Value: sheet.Clean(c.Text),
+					Message: fmt.Sprintf("%s列有数据但没有表头", sheet.ColumnLetter(i))})
 			}
 		}
 	}
@@ -188,7 +175,7 @@ func (wb *Workbook) addTable(k Kind, recs []record, date1904 bool) error {
 			return ""
 		}
 		col, _ := lookupColumn(k, name)
-		return r.cells[i].value(col.typ, date1904)
+		return r.cells[i].Value(col.typ, date1904)
 	}
 	for _, r := range data {
 		switch k {
