@@ -408,9 +408,13 @@ var intakeScopeCases = []scopeCase{
 		check: checkRequest(intake.StepLead, 1, catalog.Applying)},
 	{name: "approve one's own request", method: "POST", path: freshRequest(catalog.Group, true, intake.StepUnit, "/decide"),
 		body: decideBody("同意", "", ""), want: expect(403)},
-	{name: "approve at the lead step", method: "POST", path: freshRequest(catalog.Group, false, intake.StepLead, "/decide"),
-		body: decideBody("approve", "同意备案", "lead"), want: expect(403, "lead", 200, "liaisonB", 404),
-		check: checkRequest(intake.StepApproved, 1, catalog.Active)},
+	// The lead step belongs to the asset's own lead department: the fixture's lead works in
+	// 信息通信处, which leads apps.
+	{name: "approve at the lead step", method: "POST", path: freshRequest(catalog.App, false, intake.StepLead, "/decide"),
+		body: decideBody("approve", "同意立项", "lead"), want: expect(403, "lead", 200, "liaisonA liaisonB", 404),
+		check: checkRequest(intake.StepOffice, 1, catalog.Applying)},
+	{name: "another department's lead may not approve", method: "POST", path: freshRequest(catalog.Group, false, intake.StepLead, "/decide"),
+		body: decideBody("approve", "同意备案", "lead"), want: expect(403, "liaisonB", 404)},
 	{name: "approve at the office step", method: "POST", path: freshRequest(catalog.App, false, intake.StepOffice, "/decide"),
 		body: decideBody("approve", "", ""), want: expect(403, "admin office", 200, "liaisonA liaisonB", 404),
 		check: checkRequest(intake.StepApproved, 1, catalog.Active)},

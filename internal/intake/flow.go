@@ -476,6 +476,22 @@ func reviewSteps(p org.Principal) []Step {
 	return out
 }
 
+// ownLead reports whether p works in the asset's lead department (牵头处室), the one that reviews
+// it at the lead step: the seed plan gives each kind its own (群组 → 办公室, 应用 → 信息通信处,
+// 公众号 → 新闻宣传处). An asset with no lead department may be reviewed by any.
+func ownLead(ctx context.Context, q store.Querier, p org.Principal, assetID int64) (bool, error) {
+	if p.UserID == 0 {
+		return true, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM assets a WHERE a.id = $1
+		AND (a.lead_unit_id IS NULL OR a.lead_unit_id = (SELECT unit_id FROM users WHERE id = $2))`, assetID, p.UserID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("intake: check lead department: %w", err)
+	}
+	return n > 0, nil
+}
+
 // mayReview applies the step rules of Decide to a loaded (so in-scope) request.
 func mayReview(ctx context.Context, q store.Querier, p org.Principal, r *Request) error {
 	if applicant(p, r) {
@@ -488,6 +504,15 @@ func mayReview(ctx context.Context, q store.Querier, p org.Principal, r *Request
 	if !ok {
 		who := map[Step]string{StepUnit: "本单位或上级单位的联络员", StepLead: "牵头处室", StepOffice: "领导小组办公室"}[r.Step]
 		return errs.E(errs.Forbidden, "“"+r.StepLabel()+"”环节须由"+who+"审批")
+	}
+	if r.Step == StepLead {
+		own, err := ownLead(ctx, q, p, r.AssetID)
+		if err != nil {
+			return err
+		}
+		if !own {
+			return errs.E(errs.Forbidden, "该申请须由其牵头处室审核(应用 → 信息通信处,公众号 → 新闻宣传处,群组 → 办公室)")
+		}
 	}
 	if p.UserID == 0 {
 		return nil

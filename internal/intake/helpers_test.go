@@ -49,6 +49,7 @@ var users = []struct {
 	{"liaison-my", "MY", []org.Role{org.RoleLiaison}},    // another 支队
 	{"reviewer-cd", "CD", []org.Role{org.RoleReviewer}},  // reads, may not write
 	{"lead-it", "IT", []org.Role{org.RoleLead}},
+	{"lead-office", "OFFICE", []org.Role{org.RoleLead}},
 	{"lead-news", "NEWS", []org.Role{org.RoleLead}},
 	{"office", "OFFICE", []org.Role{org.RoleOffice}},
 	{"office2", "OFFICE", []org.Role{org.RoleOffice}},

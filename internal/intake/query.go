@@ -127,13 +127,19 @@ func (s *Service) fill(ctx context.Context, p org.Principal, r *Request) error {
 		return fmt.Errorf("intake: read matches: %w", err)
 	}
 	redact(p, r.Matches)
-	r.Actions = actions(p, r)
+	own := true
+	if r.Step == StepLead && p.Has(org.RoleLead) {
+		if own, err = ownLead(ctx, s.DB, p, r.AssetID); err != nil {
+			return err
+		}
+	}
+	r.Actions = actions(p, r, own)
 	return nil
 }
 
 // actions are what p may do with r now; the same rules as Decide, Resubmit and Withdraw, read
 // from the loaded timeline.
-func actions(p org.Principal, r *Request) []Action {
+func actions(p org.Principal, r *Request, ownLead bool) []Action {
 	var out []Action
 	if applicant(p, r) {
 		if r.Step == StepReturned {
@@ -150,6 +156,9 @@ func actions(p org.Principal, r *Request) []Action {
 	ok := false
 	for _, s := range reviewSteps(p) {
 		ok = ok || s == r.Step
+	}
+	if r.Step == StepLead && !ownLead {
+		ok = false
 	}
 	for _, v := range r.Reviews {
 		if p.UserID != 0 && v.Round == r.Round && v.Action == ActApprove && v.ReviewerUserID == p.UserID {
@@ -227,6 +236,7 @@ func actionable(w *store.Where, p org.Principal) {
 	w.Add("r.step IN (" + strings.Join(in, ", ") + ")")
 	w.Add("a.status = 'applying'")
 	if p.UserID != 0 {
+		w.Add(`(r.step <> 'lead' OR a.lead_unit_id IS NULL OR a.lead_unit_id = (SELECT unit_id FROM users WHERE id = ?))`, p.UserID)
 		w.Add("(r.applicant_user_id IS NULL OR r.applicant_user_id <> ?)", p.UserID)
 		w.Add(`NOT EXISTS (SELECT 1 FROM intake_reviews v WHERE v.request_id = r.id AND v.round = r.round AND v.action = 'approve'
 			AND v.reviewer_user_id = ?)`, p.UserID)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/intake"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
@@ -303,7 +304,10 @@ func TestGroupFiling(t *testing.T) {
 				t.Fatalf("snapshot %+v", r.Matches)
 			}
 			e.decide(t, "liaison-jj2", r.ID, intake.ActApprove, "")
-			got := e.decide(t, "lead-it", r.ID, intake.ActApprove, "同意,请与值班调度群合并使用")
+			if _, err := e.svc.Decide(e.ctx, e.user["lead-it"], r.ID, intake.Decision{Action: intake.ActApprove}); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("信息通信处 approving a group filing: %v, want Forbidden (groups are 办公室's)", err)
+			}
+			got := e.decide(t, "lead-office", r.ID, intake.ActApprove, "同意,请与值班调度群合并使用")
 			if got.Step != intake.StepApproved || got.AssetStatus != catalog.Active {
 				t.Fatalf("after the lead: %s %s", got.Step, got.AssetStatus)
 			}
