@@ -29,7 +29,8 @@ func init() {
 		{"migrate", "执行数据库迁移并显示结构版本", runMigrate},
 		{"user", "用户管理:create、reset、list", runUser},
 		{"audit", "审计日志:verify 校验哈希链", runAudit},
-		{"import", "从 Excel/CSV 导入单位和人员(先检查,加 --apply 才写入)", runImport},
+		{"import", "从 Excel/CSV 导入单位、人员或清单(先检查,加 --apply 才写入)", runImport},
+		{"analyze", "对清单运行体检规则,记录发现的问题", runAnalyze},
 		{"export", "把单位或人员导出为 Excel/CSV", runExport},
 		{"version", "显示版本", runVersion},
 	}

@@ -926,3 +926,30 @@ func sumWidths(rows [][]string, n int) int {
 	}
 	return s
 }
+
+// TestAnalyze runs the health check on the demo bureau twice: the first run finds the planted
+// problems, the second finds the same ones unchanged.
+func TestAnalyze(t *testing.T) {
+	dsn := tmpDB(t)
+	if _, err := run(t, runDemo, "--no-serve", "--db", dsn); err != nil {
+		t.Fatal(err)
+	}
+	first, err := run(t, runAnalyze, "--db", dsn, "--date", "2026-10-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`发现问题 (\d+) 项,其中新发现 (\d+)`).FindStringSubmatch(first)
+	if m == nil || m[1] == "0" || m[1] != m[2] || !strings.Contains(first, "GRP-NOOWNER") {
+		t.Fatalf("first run printed %q", first)
+	}
+	second, err := run(t, runAnalyze, "--db", dsn, "--date", "2026-10-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(second, "新发现 0") || !strings.Contains(second, "未变 "+m[1]) {
+		t.Fatalf("second run printed %q", second)
+	}
+	if _, err := run(t, runAnalyze, "--db", dsn, "--date", "2026-13-01"); err == nil {
+		t.Fatal("a bad date was accepted")
+	}
+}
