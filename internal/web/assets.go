@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
@@ -93,6 +94,7 @@ func (s *Server) assets(w http.ResponseWriter, r *http.Request) {
 
 type assetData struct {
 	A         catalog.Asset
+	Findings  []analyze.Finding
 	Members   []catalog.Member
 	Pager     pager
 	Events    []catalog.Event
@@ -135,6 +137,10 @@ func (s *Server) renderAsset(w http.ResponseWriter, r *http.Request, p org.Princ
 		d.Pager = newPager(r, total, pg.Limit, pg.Offset)
 	}
 	if d.Events, gerr = s.Catalog.Events(r.Context(), p, id); gerr != nil {
+		s.fail(w, r, gerr)
+		return
+	}
+	if d.Findings, _, gerr = analyze.List(r.Context(), s.DB, p, analyze.Filter{AssetID: id}); gerr != nil {
 		s.fail(w, r, gerr)
 		return
 	}

@@ -49,6 +49,7 @@ func TestPages(t *testing.T) {
 		t.Run("assets", fx.testAssets)
 		t.Run("settings", fx.testSettings)
 		t.Run("assetimport", fx.testAssetImport)
+		t.Run("findings", fx.testFindings)
 	})
 }
 

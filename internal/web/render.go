@@ -142,6 +142,7 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermCatalogRead) {
 		items = append(items, navItem{Key: "assets", Label: "清单管理", Href: "/assets"})
 		items = append(items, navItem{Key: "intake", Label: "立项与备案", Href: "/intake"})
+		items = append(items, navItem{Key: "findings", Label: "体检发现", Href: "/findings"})
 	}
 	if p.Can(org.PermUnitsRead) {
 		items = append(items, navItem{Key: "units", Label: "单位", Href: "/units"})
@@ -158,7 +159,7 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermUsersWrite) {
 		items = append(items, navItem{Key: "settings", Label: "系统设置", Href: "/settings"})
 	}
-	for _, s := range []string{"负担指数", "体检发现", "整改台账", "检查抽查", "专项行动"} {
+	for _, s := range []string{"负担指数", "整改台账", "检查抽查", "专项行动"} {
 		items = append(items, navItem{Label: s, Soon: true})
 	}
 	return items
@@ -202,7 +203,7 @@ func flashText(key string) string {
 	return map[string]string{
 		"created": "已新增", "updated": "已保存", "deleted": "已删除", "password": "密码已修改",
 		"reset": "密码已重置,用户下次登录时须修改密码", "imported": "导入完成", "revoked": "令牌已吊销",
-		"merged": "已合并", "attested": "已确认", "submitted": "已提交,等待审批", "decided": "已办理", "withdrawn": "已撤回",
+		"merged": "已合并", "attested": "已确认", "submitted": "已提交,等待审批", "decided": "已办理", "withdrawn": "已撤回", "analyzed": "体检完成",
 	}[key]
 }
 
