@@ -90,6 +90,7 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			{"GRP-LEFT", got["GRP-LEFT"], keyed(tr.LeftMembers)},
 			{"GRP-EXTERNAL", got["GRP-EXTERNAL"], keyed(tr.ExternalMembers)},
 			{"GRP-OWNERLEFT", got["GRP-OWNERLEFT"], tr.LeftOwnerGroups},
+			{"GRP-DUP", got["GRP-DUP"], groups(sortedClusters(tr.DupGroups))},
 		}
 		for _, c := range cases {
 			p, r, fp, fn := score(c.got, c.truth)
@@ -111,6 +112,17 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			}
 		}
 	})
+}
+
+// sortedClusters sorts the codes inside each cluster, as GRP-DUP's subject lists them.
+func sortedClusters(in [][]string) [][]string {
+	var out [][]string
+	for _, c := range in {
+		c = slices.Clone(c)
+		sort.Strings(c)
+		out = append(out, c)
+	}
+	return out
 }
 
 // key is how a finding compares with the truth.

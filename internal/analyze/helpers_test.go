@@ -180,7 +180,7 @@ func (f *fx) check(cfg analyze.Configs, date time.Time) map[string][]string {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	env := &analyze.Env{Inv: inv, At: analyze.CheckDate(date), Configs: cfg}
+	env := &analyze.Env{Inv: inv, At: analyze.CheckDate(date), Configs: cfg, Q: f.db}
 	out := map[string][]string{}
 	for _, r := range analyze.Rules() {
 		if !cfg.Enabled(r.Def().ID) {

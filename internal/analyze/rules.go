@@ -108,6 +108,9 @@ type Env struct {
 	Inv     *Inventory
 	At      time.Time
 	Configs Configs
+	// Q is the run's transaction, for rules that read more than the snapshot holds (the member
+	// lists of every group, for GRP-DUP); nil in tests that check rules on a snapshot alone.
+	Q store.Querier
 }
 
 // Hit is one firing of a rule, before it becomes a stored finding.

@@ -224,8 +224,8 @@ func TestRuleDefs(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != 18 {
-		t.Errorf("%d rules, want 18", len(seen))
+	if len(seen) != 19 {
+		t.Errorf("%d rules, want 19", len(seen))
 	}
 }
 

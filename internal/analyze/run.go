@@ -119,7 +119,7 @@ func Run(ctx context.Context, db *store.DB, p org.Principal, at time.Time) (*Run
 		if err != nil {
 			return err
 		}
-		env := &Env{Inv: inv, At: res.CheckDate, Configs: cfg}
+		env := &Env{Inv: inv, At: res.CheckDate, Configs: cfg, Q: tx}
 		hits := map[string][]Hit{}
 		for _, r := range Rules() {
 			d := r.Def()
