@@ -91,6 +91,7 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			{"GRP-EXTERNAL", got["GRP-EXTERNAL"], keyed(tr.ExternalMembers)},
 			{"GRP-OWNERLEFT", got["GRP-OWNERLEFT"], tr.LeftOwnerGroups},
 			{"GRP-DUP", got["GRP-DUP"], groups(sortedClusters(tr.DupGroups))},
+			{"APP-SIMILAR", got["APP-SIMILAR"], groups(sortedClusters(tr.SimilarApps))},
 		}
 		for _, c := range cases {
 			p, r, fp, fn := score(c.got, c.truth)
