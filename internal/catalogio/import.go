@@ -78,7 +78,7 @@ var (
 	// an error of Import.
 	errRollback = errors.New("catalogio: roll back")
 	// errCareful ends a fast attempt at the first row catalog refuses; see Import.
-	errCareful = errors.New("catalogio: retry row by row")
+	errCareful = store.ErrRetryCarefully
 )
 
 // Import checks the whole workbook and applies it as principal p in one transaction: apps,
@@ -278,42 +278,9 @@ func changed(s Sheet, in, have *catalog.Input) string {
 
 var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
-// run applies one row's change. A classified error from catalog is the row's error, anything
-// else an internal failure. Careful, the row runs under a savepoint and a refusal undoes just
-// that row: catalog may have written before it refused (a duplicate code is found by the
-// INSERT), and PostgreSQL refuses every later statement of a transaction in which one failed.
-// Otherwise a refusal ends the attempt with errCareful. (orgio's importer.run.)
+// run applies one row's change; see store.RowStep.
 func (im *importer) run(fn func() error) (*errs.Error, error) {
-	if !im.careful {
-		err := fn()
-		if err == nil {
-			return nil, nil
-		}
-		if e, ok := errs.As(err); ok && e.Kind != errs.Other {
-			return nil, errCareful
-		}
-		return nil, err
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `SAVEPOINT catalogio_row`); err != nil {
-		return nil, fmt.Errorf("catalogio: savepoint: %w", err)
-	}
-	ferr := fn()
-	if ferr == nil {
-		if _, err := im.tx.ExecContext(im.ctx, `RELEASE SAVEPOINT catalogio_row`); err != nil {
-			return nil, fmt.Errorf("catalogio: release savepoint: %w", err)
-		}
-		return nil, nil
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `ROLLBACK TO SAVEPOINT catalogio_row`); err != nil {
-		return nil, fmt.Errorf("catalogio: roll back row: %w", err)
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `RELEASE SAVEPOINT catalogio_row`); err != nil {
-		return nil, fmt.Errorf("catalogio: release savepoint: %w", err)
-	}
-	if e, ok := errs.As(ferr); ok && e.Kind != errs.Other {
-		return e, nil
-	}
-	return nil, ferr
+	return store.RowStep(im.ctx, im.tx, im.careful, fn)
 }
 
 // catalogMessage is the text of a catalog error as a row error.

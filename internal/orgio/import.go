@@ -48,7 +48,7 @@ var (
 	// an error of Import.
 	errRollback = errors.New("orgio: roll back")
 	// errCareful ends a fast attempt at the first row org refuses; see Import.
-	errCareful = errors.New("orgio: retry row by row")
+	errCareful = store.ErrRetryCarefully
 )
 
 // Import checks the whole workbook and applies it as principal p in one transaction: units
@@ -287,42 +287,9 @@ func personChanged(in org.PersonInput, have dbPerson) bool {
 	return have.leftOn != ""
 }
 
-// run applies one row's change. A classified error from org is the row's error, anything else
-// an internal failure. Careful, the row runs under a savepoint and a refusal undoes just that
-// row: org may have written before it refused (UpdateUnitTx checks the scope after moving),
-// and PostgreSQL refuses every later statement of a transaction in which one failed. Otherwise
-// a refusal ends the attempt with errCareful.
+// run applies one row's change; see store.RowStep.
 func (im *importer) run(fn func() error) (*errs.Error, error) {
-	if !im.careful {
-		err := fn()
-		if err == nil {
-			return nil, nil
-		}
-		if e, ok := errs.As(err); ok && e.Kind != errs.Other {
-			return nil, errCareful
-		}
-		return nil, err
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `SAVEPOINT orgio_row`); err != nil {
-		return nil, fmt.Errorf("orgio: savepoint: %w", err)
-	}
-	ferr := fn()
-	if ferr == nil {
-		if _, err := im.tx.ExecContext(im.ctx, `RELEASE SAVEPOINT orgio_row`); err != nil {
-			return nil, fmt.Errorf("orgio: release savepoint: %w", err)
-		}
-		return nil, nil
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `ROLLBACK TO SAVEPOINT orgio_row`); err != nil {
-		return nil, fmt.Errorf("orgio: roll back row: %w", err)
-	}
-	if _, err := im.tx.ExecContext(im.ctx, `RELEASE SAVEPOINT orgio_row`); err != nil {
-		return nil, fmt.Errorf("orgio: release savepoint: %w", err)
-	}
-	if e, ok := errs.As(ferr); ok && e.Kind != errs.Other {
-		return e, nil
-	}
-	return nil, ferr
+	return store.RowStep(im.ctx, im.tx, im.careful, fn)
 }
 
 // orgMessage is the text of an org error as a row error.
