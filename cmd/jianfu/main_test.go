@@ -20,6 +20,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // mainArgsEnv makes the test binary act as the jianfu command itself, so that main's exit codes
@@ -951,5 +952,31 @@ func TestAnalyze(t *testing.T) {
 	}
 	if _, err := run(t, runAnalyze, "--db", dsn, "--date", "2026-13-01"); err == nil {
 		t.Fatal("a bad date was accepted")
+	}
+}
+
+// TestDailyCheck: serve runs the health check once a day, not before 06:00 China time.
+func TestDailyCheck(t *testing.T) {
+	ctx := context.Background()
+	dsn := tmpDB(t)
+	if _, err := run(t, runDemo, "--no-serve", "--db", dsn); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dsn)
+	defer db.Close()
+	early := time.Date(2026, 12, 1, 5, 59, 0, 0, tz.Shanghai)
+	if ran, err := dailyCheck(ctx, db, early); err != nil || ran != nil {
+		t.Fatalf("before 06:00: %v, %v", ran, err)
+	}
+	morning := time.Date(2026, 12, 1, 6, 0, 0, 0, tz.Shanghai)
+	ran, err := dailyCheck(ctx, db, morning)
+	if err != nil || ran == nil || ran.Firing == 0 {
+		t.Fatalf("first check of the day: %+v, %v", ran, err)
+	}
+	if again, err := dailyCheck(ctx, db, morning.Add(3*time.Hour)); err != nil || again != nil {
+		t.Fatalf("second check the same day: %+v, %v", again, err)
+	}
+	if next, err := dailyCheck(ctx, db, morning.AddDate(0, 0, 1)); err != nil || next == nil {
+		t.Fatalf("next day: %+v, %v", next, err)
 	}
 }

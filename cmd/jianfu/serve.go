@@ -6,11 +6,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/config"
+	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/server"
 	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -61,6 +64,11 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 		} else if n > 0 {
 			log.Info("inventory records due for confirmation", "count", n)
 		}
+		if ran, err := dailyCheck(ctx, db, time.Now()); err != nil {
+			log.Warn("daily health check", "err", err)
+		} else if ran != nil {
+			log.Info("daily health check", "run", ran.ID, "findings", ran.Firing, "new", ran.New, "gone", ran.Gone)
+		}
 	}
 	chores()
 	t := time.NewTicker(10 * time.Minute)
@@ -73,4 +81,23 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 			chores()
 		}
 	}
+}
+
+// dailyCheck runs the health check once a day, after 06:00 China time, when the latest run
+// checked an earlier day. Instances racing past the check both run; runs take turns (a lock row)
+// and the second finds everything unchanged, which is harmless.
+func dailyCheck(ctx context.Context, db *store.DB, now time.Time) (*analyze.RunResult, error) {
+	local := now.In(tz.Shanghai)
+	if local.Hour() < 6 {
+		return nil, nil
+	}
+	last, err := analyze.LastRun(ctx, db, org.System)
+	if err != nil {
+		return nil, err
+	}
+	today := analyze.CheckDate(local)
+	if last != nil && !last.CheckDate.Before(today) {
+		return nil, nil
+	}
+	return analyze.Run(ctx, db, org.System, local)
 }

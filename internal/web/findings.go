@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -175,4 +179,63 @@ func (s *Server) findingDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/findings/"+strconv.FormatInt(id, 10), "updated")
+}
+
+// findingsExport writes the findings the list shows (all pages) as an XLSX workbook, in the
+// columns a 问题清单 uses.
+func (s *Server) findingsExport(w http.ResponseWriter, r *http.Request) {
+	p := httpx.CallerFrom(r.Context()).Principal()
+	q := r.URL.Query()
+	f := analyze.Filter{RuleID: q.Get("rule"), Severity: analyze.Severity(q.Get("severity")), Status: analyze.Status(q.Get("status")),
+		Resolved: q.Get("resolved") == "1"}
+	if f.RuleID != "" {
+		if _, ok := analyze.RuleByID(f.RuleID); !ok {
+			s.fail(w, r, errs.Field("rule", "规则无效"))
+			return
+		}
+	}
+	var err error
+	if f.UnitID, err = httpx.QueryID(r, "unit_id"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "体检发现"
+	x.SetSheetName("Sheet1", sheet)
+	header := []any{"序号", "级别", "规则", "规则名称", "问题", "所属单位", "涉及资产", "建议处置", "状态", "驳回理由", "依据"}
+	x.SetSheetRow(sheet, "A1", &header)
+	row := 2
+	for off := 0; ; off += org.MaxPage {
+		f.Page = org.Page{Limit: org.MaxPage, Offset: off}
+		list, total, err := analyze.List(r.Context(), s.DB, p, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, it := range list {
+			var assets []string
+			for _, a := range it.Assets {
+				assets = append(assets, a.Name+"("+a.Code+")")
+			}
+			vals := []any{row - 1, it.Severity.Label(), it.RuleID, it.Title, it.Summary, it.UnitName, strings.Join(assets, "、"),
+				it.Disposition, it.Status.Label(), it.Reason, it.Basis}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			x.SetSheetRow(sheet, cell, &vals)
+			row++
+		}
+		if off+len(list) >= total || len(list) == 0 {
+			break
+		}
+	}
+	x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	for col, width := range map[string]float64{"E": 60, "G": 40, "K": 50, "D": 24, "F": 20} {
+		x.SetColWidth(sheet, col, col, width)
+	}
+	name := "体检发现_" + time.Now().In(tz.Shanghai).Format("20060102") + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	if err := x.Write(w); err != nil {
+		s.Log.ErrorContext(r.Context(), "write findings export", "err", err)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func (fx *fixture) testFindings(t *testing.T) {
@@ -48,7 +50,16 @@ func (fx *fixture) testFindings(t *testing.T) {
 	if n := fx.count(t, `SELECT count(*) FROM findings WHERE id = $1 AND status = 'dismissed'`, m[1]); n != 1 {
 		t.Fatal("a dismissed finding did not stay dismissed after the next run")
 	}
-	for _, bad := range []string{"/findings?rule=NOPE", "/findings?severity=x", "/findings?status=x", "/findings/abc"} {
+	exp := admin.get(t, "/findings/export")
+	x, err := excelize.OpenReader(strings.NewReader(exp.Body))
+	if exp.Status != http.StatusOK || err != nil {
+		t.Fatalf("export = %d, %v", exp.Status, err)
+	}
+	rows, _ := x.GetRows("体检发现")
+	if len(rows) != all+1 || rows[0][2] != "规则" {
+		t.Fatalf("export has %d rows, want %d findings and a header", len(rows), all)
+	}
+	for _, bad := range []string{"/findings?rule=NOPE", "/findings/export?rule=NOPE", "/findings?severity=x", "/findings?status=x", "/findings/abc"} {
 		if r := admin.get(t, bad); r.Status != http.StatusBadRequest {
 			t.Errorf("GET %s = %d, want 400", bad, r.Status)
 		}

@@ -70,6 +70,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /intake/{id}/edit", s.page(org.PermCatalogWrite, s.intakeResubmit))
 	mux.Handle("GET /findings", s.page(org.PermCatalogRead, s.findings))
 	mux.Handle("POST /findings/run", s.page(org.PermCatalogReview, s.findingsRun))
+	mux.Handle("GET /findings/export", s.page(org.PermCatalogRead, s.findingsExport))
 	mux.Handle("GET /findings/{id}", s.page(org.PermCatalogRead, s.finding))
 	mux.Handle("POST /findings/{id}/{action}", s.page(org.PermCatalogReview, s.findingDecide))
 	mux.Handle("GET /attest", s.page("", s.attestList))
