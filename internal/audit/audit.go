@@ -270,7 +270,7 @@ func ActionLabel(action string) string {
 	return action
 }
 
-var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产", "intake_request": "立项/备案申请", "setting": "设置", "group_member": "群成员"}
+var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产", "intake_request": "立项/备案申请", "setting": "设置", "group_member": "群成员", "calendar_day": "日历"}
 
 // ObjectLabel is an object type's Chinese name.
 func ObjectLabel(objectType string) string {
