@@ -1,7 +1,8 @@
 // Package api is jianfu's JSON API under /api/v1: the organisation (units, people, users), the
 // inventory of apps, accounts and groups (清单) with members, lifecycle, merges and attestation,
-// the caller's own account and API tokens, the audit log, and imports and exports of the
-// organisation, described by an OpenAPI 3 document served at /api/v1/openapi.json.
+// the health check (体检: rules, runs and findings), the caller's own account and API tokens, the
+// audit log, and imports and exports of the organisation, described by an OpenAPI 3 document
+// served at /api/v1/openapi.json.
 //
 // Handlers are thin: they decode and validate the request, call the domain package with the
 // caller as a Principal, and write the result. Permissions and scope are the domain packages'

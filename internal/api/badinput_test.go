@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jianfu-gov/jianfu/internal/analyze"
+	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
 )
@@ -545,6 +547,46 @@ func TestBadInput(t *testing.T) {
 		{"resubmit a request in review", func(fx *fixture) req {
 			return req{method: "POST", path: intakeURL(fx, "ZDA", "/resubmit"), body: map[string]any{"answers": answersBody(nil)}}
 		}, 403, "forbidden", ""},
+		// The health check.
+		{"run: impossible date", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/run", body: map[string]any{"date": "2026-02-30"}}
+		}, 400, "invalid", "date"},
+		{"run: date in another format", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/run", body: map[string]any{"date": "30/11/2026"}}
+		}, 400, "invalid", "date"},
+		{"run: date not a string", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/run", body: map[string]any{"date": 20261130}}
+		}, 400, "invalid", "date"},
+		{"run: unknown field", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/run", body: map[string]any{"day": "2026-11-30"}}
+		}, 400, "invalid", "day"},
+		{"run: empty body", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/run", body: "", contentType: "application/json"}
+		}, 400, "invalid", ""},
+		{"findings: unknown rule", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?rule=NOPE"} }, 400, "invalid", "rule"},
+		{"findings: unknown status", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?status=open"} }, 400, "invalid", "status"},
+		{"findings: unknown severity", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?severity=urgent"} }, 400, "invalid", "severity"},
+		{"findings: unit_id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?unit_id=abc"} }, 400, "invalid", "unit_id"},
+		{"findings: unknown unit", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?unit_id=999999"} }, 400, "invalid", "unit_id"},
+		{"findings: asset_id 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?asset_id=0"} }, 400, "invalid", "asset_id"},
+		{"findings: resolved maybe", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?resolved=maybe"} }, 400, "invalid", "resolved"},
+		{"findings: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings?limit=0"} }, 400, "invalid", "limit"},
+		{"finding id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings/abc"} }, 400, "invalid", "id"},
+		{"unknown finding", func(*fixture) req { return req{method: "GET", path: "/api/v1/findings/999999"} }, 404, "not_found", ""},
+		{"confirm: id abc", func(*fixture) req { return req{method: "POST", path: "/api/v1/findings/abc/confirm"} }, 400, "invalid", "id"},
+		{"confirm an unknown finding", func(*fixture) req { return req{method: "POST", path: "/api/v1/findings/999999/confirm"} }, 404, "not_found", ""},
+		{"dismiss without reason", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/dismiss"), body: map[string]any{}}
+		}, 400, "invalid", "reason"},
+		{"dismiss with a blank reason", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/dismiss"), body: map[string]any{"reason": "   "}}
+		}, 400, "invalid", "reason"},
+		{"dismiss: reason not a string", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/dismiss"), body: map[string]any{"reason": 5}}
+		}, 400, "invalid", "reason"},
+		{"dismiss: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/dismiss"), body: map[string]any{"reason": "线下已登记群主", "why": "x"}}
+		}, 400, "invalid", "why"},
 		{"delete unit with children", func(fx *fixture) req {
 			return req{method: "DELETE", path: fmt.Sprintf("/api/v1/units/%d", unit(fx, "DD-A"))}
 		},
@@ -570,6 +612,7 @@ func TestBadInput(t *testing.T) {
 		fx := newFixture(t, db)
 		fx.addAssets(t)
 		fx.addRequests(t)
+		fx.addFindings(t)
 		for _, c := range cases {
 			before, beforeRows, beforeIntake := auditLen(t, db), catalogRows(t, db), intakeRows(t, db)
 			r := c.r(fx)
@@ -607,6 +650,15 @@ func TestBadInput(t *testing.T) {
 		}
 		t.Logf("%d cases", len(cases))
 	})
+}
+
+// findingURL is the path of the open finding of rule on a fixture asset, with suffix.
+func findingURL(fx *fixture, rule, code, suffix string) string {
+	list, _, err := analyze.List(context.Background(), fx.db, org.System, analyze.Filter{RuleID: rule, AssetID: fx.assets[code].ID})
+	if err != nil || len(list) != 1 {
+		panic(fmt.Sprintf("finding of %s on %s: %d, %v", rule, code, len(list), err))
+	}
+	return fmt.Sprintf("/api/v1/findings/%d%s", list[0].ID, suffix)
 }
 
 // TestUnknownPathAndMethod checks that the API's own 404 and 405 are JSON, not ServeMux text.

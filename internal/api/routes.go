@@ -64,6 +64,14 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/intake/{id}/withdraw", Status: 200, handle: (*API).withdrawIntake},
 	{Method: "POST", Path: "/api/v1/intake/{id}/resubmit", Status: 200, handle: (*API).resubmitIntake},
 
+	{Method: "GET", Path: "/api/v1/rules", Status: 200, handle: (*API).listRules},
+	{Method: "GET", Path: "/api/v1/findings", Status: 200, handle: (*API).listFindings},
+	{Method: "POST", Path: "/api/v1/findings/run", Status: 201, handle: (*API).runFindings},
+	{Method: "GET", Path: "/api/v1/findings/runs/latest", Status: 200, handle: (*API).latestRun},
+	{Method: "GET", Path: "/api/v1/findings/{id}", Status: 200, handle: (*API).getFinding},
+	{Method: "POST", Path: "/api/v1/findings/{id}/confirm", Status: 200, handle: (*API).confirmFinding},
+	{Method: "POST", Path: "/api/v1/findings/{id}/dismiss", Status: 200, handle: (*API).dismissFinding},
+
 	{Method: "GET", Path: "/api/v1/tokens", Status: 200, handle: (*API).listTokens},
 	{Method: "POST", Path: "/api/v1/tokens", Status: 201, handle: (*API).createToken},
 	{Method: "DELETE", Path: "/api/v1/tokens/{id}", Status: 204, handle: (*API).revokeToken},
