@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/demo"
@@ -274,5 +275,50 @@ func TestBrowserIntakeAndMerge(t *testing.T) {
 	}
 	if got := text(t, b, "#history"); !strings.Contains(got, "支队值班群") {
 		t.Fatalf("the target's history does not mention the merged group: %q", got)
+	}
+}
+
+// TestBrowserHealthCheck runs the health check from the page, opens a finding, and dismisses it
+// with a reason; the dismissal survives the next run.
+func TestBrowserHealthCheck(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv := demoServer(t, db)
+	b := webtest.Browser(t)
+	webtest.FailOnConsoleErrors(t, b)
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "office"),
+		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.ID("logout")),
+		chromedp.Navigate(srv.URL+"/findings?rule=GRP-NOOWNER"),
+		chromedp.WaitVisible(chromedp.ID("run")),
+		chromedp.Click(chromedp.ID("run")),
+		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
+		chromedp.Navigate(srv.URL+"/findings?rule=GRP-NOOWNER"),
+		chromedp.WaitVisible(chromedp.CSS("#findings tbody a")),
+	))
+	webtest.Screenshot(t, b, "findings")
+	must(t, chromedp.Do(b,
+		chromedp.Click(chromedp.CSS("#findings tbody a")),
+		chromedp.WaitVisible(chromedp.ID("evidence")),
+		chromedp.SendKeys(chromedp.ID("dismiss-reason"), "该群已指定群主,待下次同步"),
+		chromedp.Click(chromedp.ID("dismiss")),
+		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
+	))
+	if got := text(t, b, "main h1"); !strings.Contains(got, "已驳回") {
+		t.Fatalf("after dismissing, the finding reads %q", got)
+	}
+	webtest.Screenshot(t, b, "finding-dismissed")
+	var dismissed int
+	must(t, db.QueryRow(`SELECT count(*) FROM findings WHERE status = 'dismissed'`).Scan(&dismissed))
+	if _, err := analyze.Run(context.Background(), db, org.System, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var after int
+	must(t, db.QueryRow(`SELECT count(*) FROM findings WHERE status = 'dismissed'`).Scan(&after))
+	if dismissed != 1 || after != 1 {
+		t.Fatalf("dismissed findings: %d after dismissing, %d after the next run; want 1 and 1", dismissed, after)
 	}
 }
