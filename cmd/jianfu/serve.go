@@ -8,6 +8,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/config"
 	"github.com/jianfu-gov/jianfu/internal/org"
@@ -36,6 +37,10 @@ func runServe(ctx context.Context, args []string) error {
 // serve runs the service on db until ctx ends, with a background sweep of expired sessions.
 func serve(ctx context.Context, db *store.DB, log *slog.Logger, addr string, secure bool, ready func(url string)) error {
 	authSvc := &auth.Service{DB: db}
+	// The shipped holiday calendar fills an empty table once; afterwards it is the bureau's data.
+	if _, err := calendar.Seed(ctx, db); err != nil {
+		return err
+	}
 	h, err := server.Handler(db, authSvc, server.Options{SecureCookie: secure, Version: version(), Log: log})
 	if err != nil {
 		return err
