@@ -17,6 +17,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/orgio"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -93,8 +94,8 @@ func importOrg(ctx context.Context, db *store.DB, f io.Reader, ext, kind string,
 	bar.Finish()
 	fmt.Fprintln(os.Stderr)
 	if report != nil {
-		printCounts([]namedCounts{{"单位", report.Units.Rows, report.Units.Created, report.Units.Updated, report.Units.Unchanged, report.Units.Failed},
-			{"人员", report.People.Rows, report.People.Created, report.People.Updated, report.People.Unchanged, report.People.Failed}})
+		printCounts("单位", report.Units)
+		printCounts("人员", report.People)
 		for _, e := range report.Errors {
 			fmt.Printf("  %s %q:%s\n", e.Location(), e.Value, e.Message)
 		}
@@ -124,12 +125,9 @@ func importInventory(ctx context.Context, db *store.DB, f io.Reader, ext, sheet 
 	bar.Finish()
 	fmt.Fprintln(os.Stderr)
 	if report != nil {
-		var rows []namedCounts
 		for _, s := range catalogio.Sheets {
-			c := report.Sheet(s)
-			rows = append(rows, namedCounts{s.Label(), c.Rows, c.Created, c.Updated, c.Unchanged, c.Failed})
+			printCounts(s.Label(), report.Sheet(s))
 		}
-		printCounts(rows)
 		if report.Members.Lists > 0 {
 			fmt.Printf("替换 %d 个群组的成员名单,移除 %d 人次\n", report.Members.Lists, report.Members.Removed)
 		}
@@ -140,16 +138,10 @@ func importInventory(ctx context.Context, db *store.DB, f io.Reader, ext, sheet 
 	return err
 }
 
-type namedCounts struct {
-	name                                      string
-	rows, created, updated, unchanged, failed int
-}
-
-func printCounts(list []namedCounts) {
-	for _, c := range list {
-		if c.rows > 0 {
-			fmt.Printf("%s:共 %d 行,新增 %d,更新 %d,无变化 %d,有错误 %d 行\n", c.name, c.rows, c.created, c.updated, c.unchanged, c.failed)
-		}
+// printCounts prints one sheet's counts, if the file had rows of it.
+func printCounts(name string, c sheet.Counts) {
+	if c.Rows > 0 {
+		fmt.Printf("%s:共 %d 行,新增 %d,更新 %d,无变化 %d,有错误 %d 行\n", name, c.Rows, c.Created, c.Updated, c.Unchanged, c.Failed)
 	}
 }
 

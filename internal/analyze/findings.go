@@ -314,9 +314,8 @@ func LastRun(ctx context.Context, db *store.DB, p org.Principal) (*RunResult, er
 	if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
 		return nil, fmt.Errorf("analyze: last run: %w", err)
 	}
-	// The counts are the whole bureau's: only callers who see the whole bureau (the root unit's
-	// subtree, or jianfu's own commands) get them.
-	if !p.Scope.All && strings.Count(p.Scope.Path, "/") != 2 {
+	// The counts are the whole bureau's: only callers who see the whole bureau get them.
+	if !p.Scope.Whole() {
 		r.Counts, r.Firing, r.New, r.Gone, r.Unchanged = nil, 0, 0, 0, 0
 	}
 	return &r, nil

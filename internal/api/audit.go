@@ -20,7 +20,7 @@ func requireAuditReader(p org.Principal) error {
 	if err := p.Require(org.PermAuditRead); err != nil {
 		return err
 	}
-	if !wholeScope(p) {
+	if !p.Scope.Whole() {
 		return errs.E(errs.Forbidden, "审计日志仅对管辖范围为全省(总队)的用户开放")
 	}
 	return nil

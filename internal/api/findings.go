@@ -122,14 +122,7 @@ func (a *API) runFindings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) latestRun(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	// analyze shows the bureau's counts to a scope marked All, which users' principals never
-	// are; a user whose scope is the root unit sees the whole bureau all the same (as for the
-	// audit log).
-	if wholeScope(p) {
-		p.Scope.All = true
-	}
-	res, err := analyze.LastRun(r.Context(), a.DB, p)
+	res, err := analyze.LastRun(r.Context(), a.DB, principal(r))
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
@@ -39,7 +38,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 		User:        c.User,
 		Roles:       []roleView{},
 		Permissions: append([]org.Perm{}, p.Perms()...),
-		Scope:       scopeView{UnitID: c.User.ScopeUnitID, UnitName: c.User.ScopeUnitName, Whole: wholeScope(p)},
+		Scope:       scopeView{UnitID: c.User.ScopeUnitID, UnitName: c.User.ScopeUnitName, Whole: p.Scope.Whole()},
 		Auth:        "token",
 	}
 	for _, role := range c.User.Roles {
@@ -50,12 +49,6 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
-}
-
-// wholeScope reports whether p's scope is the root of the tree ("/<id>/"), i.e. the whole
-// organisation.
-func wholeScope(p org.Principal) bool {
-	return p.Scope.All || (p.Scope.Path != "" && strings.Count(p.Scope.Path, "/") == 2)
 }
 
 type passwordChange struct {

@@ -11,31 +11,17 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
-// Options choose how Import treats a file.
-type Options struct {
-	// DryRun applies everything inside the transaction and then rolls it back, so the report's
-	// counts and errors (including those only the database finds, such as scope violations) are
-	// exactly those of a real import, and nothing is written.
-	DryRun bool
-	// ValidOnly writes the rows that pass and skips the others, along with the rows that
-	// depend on them (the members of a group that failed, and the whole member list of a group
-	// with a bad member row, since a partial list would remove the member it left out).
-	// Without it, one bad row means nothing is written.
-	ValidOnly bool
-}
+// Options choose how Import treats a file. With ValidOnly, the rows that depend on a bad row are
+// skipped too: the members of a group that failed, and the whole member list of a group with a
+// bad member row, since a partial list would remove the member it left out.
+type Options = sheet.Options
 
-// Counts say what an import did, or would do, with the rows of one sheet. Created + Updated +
-// Unchanged + Failed = Rows.
-type Counts struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Failed    int `json:"failed"`
-}
+// Counts say what an import did, or would do, with the rows of one sheet.
+type Counts = sheet.Counts
 
 // MemberCounts say what an import did with the member sheet. A row is Created when it adds a
 // member to a group, Updated when it changes a member's role, Unchanged otherwise. Lists counts

@@ -150,6 +150,11 @@ type Scope struct {
 	Path   string
 }
 
+// Whole reports whether the scope is the whole organisation: jianfu's own commands, or a user
+// whose scope unit is the root (a path of one id, "/<id>/"). Bureau-wide figures (the audit log,
+// a health check's totals) are shown only to such callers.
+func (s Scope) Whole() bool { return s.All || s.Path != "" && strings.Count(s.Path, "/") == 2 }
+
 // Contains reports whether a unit with the given path lies inside the scope.
 func (s Scope) Contains(path string) bool {
 	return s.All || (s.Path != "" && strings.HasPrefix(path, s.Path))

@@ -9,30 +9,16 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/sheet"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
-// Options choose how Import treats a file.
-type Options struct {
-	// DryRun applies everything inside the transaction and then rolls it back, so the report's
-	// counts and errors (including those only the database finds, such as scope violations) are
-	// exactly those of a real import, and nothing is written.
-	DryRun bool
-	// ValidOnly writes the rows that pass and skips the others, along with the rows that
-	// depend on them (people of a unit that failed, units under it). Without it, one bad row
-	// means nothing is written.
-	ValidOnly bool
-}
+// Options choose how Import treats a file. With ValidOnly, the rows that depend on a bad row are
+// skipped too: people of a unit that failed, units under it.
+type Options = sheet.Options
 
-// Counts say what an import did, or would do, with one kind of row. Created + Updated +
-// Unchanged + Failed = Rows.
-type Counts struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Failed    int `json:"failed"`
-}
+// Counts say what an import did, or would do, with the rows of one sheet.
+type Counts = sheet.Counts
 
 // Report is the outcome of Import.
 type Report struct {
