@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -10,8 +11,10 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/config"
 	"github.com/jianfu-gov/jianfu/internal/demo"
+	"github.com/jianfu-gov/jianfu/internal/ingest"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -24,6 +27,8 @@ func runDemo(ctx context.Context, args []string) error {
 	password := fs.String("password", demo.DefaultPassword, "所有演示账号的密码")
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	noServe := fs.Bool("no-serve", false, "只生成数据,不启动服务")
+	ndjson := fs.String("activity-ndjson", "", "把活动数据按天写成 NDJSON 文件放到该目录(供 jianfu ingest 导入或压测),而不直接载入数据库")
+	days := fs.Int("activity-days", -1, "生成多少天的工作群消息和应用、公众号数据(默认 small 90 天、province 30 天、national 7 天;0 表示不生成)")
 	if err := config.Parse(fs, args); err != nil {
 		return err
 	}
@@ -57,8 +62,25 @@ func runDemo(ctx context.Context, args []string) error {
 		demoMarker, string(p), store.Now(), "jianfu demo"); err != nil {
 		return fmt.Errorf("标记演示数据库失败: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户;%d 个应用,%d 个公众号,%d 个工作群组(%d 人次);数据库 %s\n",
-		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, res.Apps, res.Accounts, res.Groups, res.Members, config.Redact(c.db))
+	if *days < 0 {
+		*days = demo.ActivityDays(p)
+	}
+	messages := 0
+	if *days > 0 && *ndjson != "" {
+		n, err := writeActivityFiles(*ndjson, demo.Options{Preset: p, Seed: *seed}, *days)
+		if err != nil {
+			return fmt.Errorf("写出活动数据失败: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "已把 %d 天的活动数据(%d 条记录)写到 %s,可用 jianfu ingest 导入\n", *days, n, *ndjson)
+	} else if *days > 0 {
+		truth, err := demo.LoadActivity(ctx, db, demo.Options{Preset: p, Seed: *seed, Progress: progress()}, *days)
+		if err != nil {
+			return fmt.Errorf("生成活动数据失败: %w", err)
+		}
+		messages = truth.Messages
+	}
+	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户;%d 个应用,%d 个公众号,%d 个工作群组(%d 人次);%d 天的活动数据(%d 条消息);数据库 %s\n",
+		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, res.Apps, res.Accounts, res.Groups, res.Members, *days, messages, config.Redact(c.db))
 	if *noServe {
 		printLogins(res, *password)
 		return nil
@@ -125,4 +147,60 @@ func checkDemoFile(ctx context.Context, path string) error {
 		return refuse
 	}
 	return nil
+}
+
+// writeActivityFiles writes the demo's activity as one NDJSON file a day, as a bureau's daily
+// exports would arrive, and returns how many records it wrote.
+func writeActivityFiles(dir string, opt demo.Options, days int) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	var f *os.File
+	var w *bufio.Writer
+	var cur time.Time
+	var buf []byte
+	n := 0
+	closeFile := func() error {
+		if f == nil {
+			return nil
+		}
+		if err := w.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	_, err := demo.Activity(opt, days, func(r ingest.Record) error {
+		d := recordDay(r)
+		if f == nil || !d.Equal(cur) {
+			if err := closeFile(); err != nil {
+				return err
+			}
+			var err error
+			f, err = os.Create(filepath.Join(dir, "activity-"+d.Format("2006-01-02")+".ndjson"))
+			if err != nil {
+				return err
+			}
+			w, cur = bufio.NewWriterSize(f, 1<<20), d
+		}
+		buf = ingest.AppendNDJSON(buf[:0], r)
+		n++
+		_, err := w.Write(buf)
+		return err
+	})
+	if cerr := closeFile(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+func recordDay(r ingest.Record) time.Time {
+	switch {
+	case r.Message != nil:
+		return calendar.DateOf(r.Message.At)
+	case r.App != nil:
+		return r.App.Day
+	default:
+		return r.Account.Day
+	}
 }

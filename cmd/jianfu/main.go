@@ -31,6 +31,7 @@ func init() {
 		{"audit", "审计日志:verify 校验哈希链", runAudit},
 		{"import", "从 Excel/CSV 导入单位、人员或清单(先检查,加 --apply 才写入)", runImport},
 		{"analyze", "对清单运行体检规则,记录发现的问题", runAnalyze},
+		{"ingest", "导入工作群消息、应用使用和公众号数据(NDJSON/CSV/XLSX),更新每日汇总", runIngest},
 		{"export", "把单位或人员导出为 Excel/CSV", runExport},
 		{"version", "显示版本", runVersion},
 	}

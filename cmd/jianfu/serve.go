@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jianfu-gov/jianfu/internal/activity"
 	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/auth"
 	"github.com/jianfu-gov/jianfu/internal/calendar"
@@ -53,8 +54,8 @@ func serve(ctx context.Context, db *store.DB, log *slog.Logger, addr string, sec
 	})
 }
 
-// housekeeping runs the periodic chores: ending expired sessions and marking inventory records
-// whose confirmation is due as 待确认. Every instance runs them; each is one idempotent
+// housekeeping runs the periodic chores: ending expired sessions, marking inventory records
+// whose confirmation is due as 待确认 and purging per-message rows older than activity.raw_days. Every instance runs them; each is one idempotent
 // statement, so running it on several instances at once is harmless and needs no election.
 func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log *slog.Logger) {
 	cat := &catalog.Store{DB: db}
@@ -68,6 +69,13 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 			log.Warn("mark attestations due", "err", err)
 		} else if n > 0 {
 			log.Info("inventory records due for confirmation", "count", n)
+		}
+		if set, err := activity.LoadSettings(ctx, db); err != nil {
+			log.Warn("activity settings", "err", err)
+		} else if n, err := activity.PurgeRaw(ctx, db, tz.Today().AddDate(0, 0, -set.RawDays)); err != nil {
+			log.Warn("purge raw messages", "err", err)
+		} else if n > 0 {
+			log.Info("purged raw message rows", "count", n, "older_than_days", set.RawDays)
 		}
 		if ran, err := dailyCheck(ctx, db, time.Now()); err != nil {
 			log.Warn("daily health check", "err", err)

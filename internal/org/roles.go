@@ -70,18 +70,21 @@ const (
 	PermCatalogRead   Perm = "catalog.read"   // see the inventory of apps, accounts and groups
 	PermCatalogWrite  Perm = "catalog.write"  // keep one's units' inventory, file new assets, attest
 	PermCatalogReview Perm = "catalog.review" // approve filings, change lifecycle, merge and retire
+
+	PermActivityRead   Perm = "activity.read"   // see the burden dashboards of one's units
+	PermActivityIngest Perm = "activity.ingest" // send activity data (files, the ingest API)
 )
 
 var grants = map[Role][]Perm{
 	RoleAdmin: {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermUsersWrite, PermAuditRead,
-		PermCatalogRead, PermCatalogWrite, PermCatalogReview},
+		PermCatalogRead, PermCatalogWrite, PermCatalogReview, PermActivityRead, PermActivityIngest},
 	RoleOffice: {PermUnitsRead, PermUnitsWrite, PermPeopleRead, PermPeopleWrite, PermUsersRead, PermAuditRead,
-		PermCatalogRead, PermCatalogWrite, PermCatalogReview},
-	RoleLead:      {PermUnitsRead, PermPeopleRead, PermCatalogRead, PermCatalogWrite, PermCatalogReview},
-	RoleSupport:   {PermUnitsRead, PermPeopleRead, PermCatalogRead},
-	RoleLiaison:   {PermUnitsRead, PermPeopleRead, PermPeopleWrite, PermCatalogRead, PermCatalogWrite},
+		PermCatalogRead, PermCatalogWrite, PermCatalogReview, PermActivityRead, PermActivityIngest},
+	RoleLead:      {PermUnitsRead, PermPeopleRead, PermCatalogRead, PermCatalogWrite, PermCatalogReview, PermActivityRead},
+	RoleSupport:   {PermUnitsRead, PermPeopleRead, PermCatalogRead, PermActivityRead},
+	RoleLiaison:   {PermUnitsRead, PermPeopleRead, PermPeopleWrite, PermCatalogRead, PermCatalogWrite, PermActivityRead},
 	RoleReviewer:  {PermUnitsRead, PermCatalogRead},
-	RoleInspector: {PermUnitsRead, PermCatalogRead},
+	RoleInspector: {PermUnitsRead, PermCatalogRead, PermActivityRead},
 	RoleStaff:     {},
 }
 

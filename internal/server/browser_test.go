@@ -322,3 +322,117 @@ func TestBrowserHealthCheck(t *testing.T) {
 		t.Fatalf("dismissed findings: %d after dismissing, %d after the next run; want 1 and 1", dismissed, after)
 	}
 }
+
+// TestBrowserBurden walks the burden-index dashboard on the demo bureau with its activity: the
+// office sees the index and the three charts, drills into a sub-unit, changes the period; a
+// frontline user opens their own burden.
+func TestBrowserBurden(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv := demoServer(t, db)
+	if _, err := demo.LoadActivity(context.Background(), db, demo.Options{Preset: demo.Small, Seed: 1}, 90); err != nil {
+		t.Fatal(err)
+	}
+	b := webtest.Browser(t)
+	webtest.FailOnConsoleErrors(t, b)
+	login := func(name string) {
+		t.Helper()
+		must(t, chromedp.Do(b,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("username")),
+			chromedp.SendKeys(chromedp.ID("username"), name),
+			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+			chromedp.Click(chromedp.ID("login")),
+			chromedp.WaitVisible(chromedp.ID("logout")),
+		))
+	}
+	// charts returns the size of the SVG in each chart card, as "w×h".
+	charts := func() map[string]string {
+		t.Helper()
+		got, err := chromedp.Run(b, chromedp.Evaluate[map[string]string](`Object.fromEntries(['trend', 'ranking', 'heatmap'].map(id => {
+			const s = document.querySelector('#' + id + ' svg');
+			const r = s ? s.getBoundingClientRect() : {width: 0, height: 0};
+			return [id, Math.round(r.width) + '×' + Math.round(r.height)];
+		}))`))
+		must(t, err)
+		return got
+	}
+
+	login("office")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/burden"),
+		chromedp.WaitVisible(chromedp.ID("index")),
+		chromedp.WaitVisible(chromedp.CSS("#ranking svg")),
+	))
+	index := text(t, b, "#index")
+	if f, err := strconv.ParseFloat(index, 64); err != nil || f <= 0 {
+		t.Fatalf("the index reads %q", index)
+	}
+	for id, size := range charts() {
+		if strings.HasPrefix(size, "0×") || strings.HasSuffix(size, "×0") {
+			t.Errorf("chart #%s is %s", id, size)
+		}
+	}
+	if n, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('#groups tbody a').length`)); err != nil || n == 0 {
+		t.Errorf("the groups table has %d links (%v)", n, err)
+	}
+	webtest.Screenshot(t, b, "burden")
+
+	// The page before a click is marked, so that waiting for the next one does not find the
+	// index of the page being left.
+	mark := chromedp.Evaluate[chromedp.Void](`document.body.dataset.left = '1'`)
+	arrived := chromedp.WaitVisible(chromedp.CSS("body:not([data-left]) #index"))
+
+	// A sub-unit of the ranking opens its own dashboard.
+	sub := text(t, b, "#ranking tbody a")
+	must(t, chromedp.Do(b,
+		mark,
+		chromedp.Click(chromedp.CSS("#ranking tbody a")),
+		arrived,
+	))
+	if h := text(t, b, "main h1"); !strings.Contains(h, sub) {
+		t.Fatalf("after clicking %s the heading reads %q", sub, h)
+	}
+	webtest.Screenshot(t, b, "burden-subunit")
+
+	// A new period: September, chosen in the date inputs.
+	must(t, chromedp.Do(b,
+		chromedp.SetValue(chromedp.CSS("#period input[name=from]"), "2026-09-01"),
+		chromedp.SetValue(chromedp.CSS("#period input[name=to]"), "2026-09-30"),
+		mark,
+		chromedp.Click(chromedp.CSS("#period button[type=submit]")),
+		arrived,
+	))
+	loc, err := chromedp.Run(b, chromedp.Evaluate[string](`location.search`))
+	must(t, err)
+	if h := text(t, b, "main h1"); !strings.Contains(h, sub) || !strings.Contains(loc, "from=2026-09-01") || !strings.Contains(loc, "to=2026-09-30") {
+		t.Fatalf("after changing the period: heading %q, query %q", h, loc)
+	}
+	if p := text(t, b, "#period .muted"); !strings.Contains(p, "30 天") {
+		t.Errorf("the period reads %q, want 30 days", p)
+	}
+	for id, size := range charts() {
+		if strings.HasPrefix(size, "0×") || strings.HasSuffix(size, "×0") {
+			t.Errorf("after changing the period chart #%s is %s", id, size)
+		}
+	}
+	must(t, chromedp.Do(b, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username"))))
+
+	// The frontline user sees their own figures.
+	staff, err := org.LoadUserByName(context.Background(), db, "staff")
+	must(t, err)
+	var name string
+	must(t, db.QueryRow(`SELECT name FROM people WHERE id = $1`, staff.PersonID).Scan(&name))
+	login("staff")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/burden/me"),
+		chromedp.WaitVisible(chromedp.ID("index")),
+		chromedp.WaitVisible(chromedp.CSS("#trend svg")),
+	))
+	if s := text(t, b, "#summary h2"); !strings.Contains(s, name) {
+		t.Fatalf("staff's burden heading %q does not name %s", s, name)
+	}
+	if n, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('#groups tbody tr').length`)); err != nil || n == 0 {
+		t.Errorf("staff's groups table has %d rows (%v)", n, err)
+	}
+	webtest.Screenshot(t, b, "burden-me")
+}

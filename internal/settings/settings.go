@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jianfu-gov/jianfu/internal/activity"
 	"github.com/jianfu-gov/jianfu/internal/audit"
+	"github.com/jianfu-gov/jianfu/internal/burden"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/intake"
@@ -30,6 +32,8 @@ type Def struct {
 	Max     float64 `json:"max"`
 	Default float64 `json:"default"`
 	Basis   string  `json:"basis"` // the policy text the default comes from
+	// Check, if set, refuses values the range alone lets through (a date written as yyyymmdd).
+	Check func(float64) error `json:"-"`
 }
 
 // Defs lists every setting in display order.
@@ -44,6 +48,28 @@ var Defs = []Def{
 		Default: intake.DefaultSimilarMin, Basis: "按标注样本校准"},
 	{Key: intake.KeySimilarBlock, Label: "疑似重复阈值", Help: "相似度达到该值时标记为疑似重复,提请审批人重点核查(0–1)", Min: 0.05, Max: 1,
 		Default: intake.DefaultSimilarBlock, Basis: "按标注样本校准"},
+	{Key: burden.KeyCampaignStart, Label: "专项整治开始日期", Help: "写作 20260914 这样的 8 位数字;负担趋势图在该日画出分界线,0 表示不画", Integer: true, Min: 0, Max: 21001231,
+		Default: 0, Basis: "专项整治方案", Check: burden.CheckCampaignStart},
+	{Key: "burden.w.groups", Label: "负担指数权重:所在工作群数", Help: "每加入一个在用工作群计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Groups], Basis: "本平台默认,见 docs/burden.md"},
+	{Key: "burden.w.messages", Label: "负担指数权重:日均接收消息", Help: "每个工作日每收到一条工作群消息计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Messages], Basis: "本平台默认,见 docs/burden.md"},
+	{Key: "burden.w.after_hours", Label: "负担指数权重:日均非工作时间消息", Help: "每个工作日每收到一条非工作时间消息另计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.AfterHours], Basis: "非工作时间不发布工作信息"},
+	{Key: "burden.w.demands", Label: "负担指数权重:日均留痕类要求", Help: "每个工作日每收到一条要求回复收到、接龙、打卡、截图拍照、报材料的消息计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Demands], Basis: "整治指尖上的形式主义若干意见(2023)"},
+	{Key: "burden.w.apps", Label: "负担指数权重:须使用的应用数", Help: "本单位及上级单位每个强制使用的应用计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Apps], Basis: "本平台默认,见 docs/burden.md"},
+	{Key: "burden.w.forms", Label: "负担指数权重:日均填报表单", Help: "每个工作日人均填报一张表单计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Forms], Basis: "本平台默认,见 docs/burden.md"},
+	{Key: "burden.w.checkins", Label: "负担指数权重:日均打卡签到", Help: "每个工作日人均被要求打卡签到一次计多少分", Min: 0, Max: 100,
+		Default: burden.DefaultWeights[burden.Checkins], Basis: "本平台默认,见 docs/burden.md"},
+	{Key: activity.KeyKeepRaw, Label: "保存逐条消息记录", Help: "1 表示保存每条消息的元数据(群、发送人、时间、类型、标记),0 表示只保存每日汇总", Integer: true, Min: 0, Max: 1,
+		Default: 0, Basis: "数据最小化原则"},
+	{Key: activity.KeyKeepText, Label: "保存消息正文", Help: "1 表示同时保存消息正文(须先开启逐条记录);默认 0:正文分类后即丢弃", Integer: true, Min: 0, Max: 1,
+		Default: 0, Basis: "数据最小化原则"},
+	{Key: activity.KeyRawDays, Label: "逐条消息记录保留天数", Help: "超过该天数的逐条消息记录每日自动清除,每日汇总不受影响", Integer: true, Min: 1, Max: 3650,
+		Default: activity.DefaultRawDays, Basis: "数据最小化原则"},
 }
 
 // Value is a setting with its current value.
@@ -97,6 +123,11 @@ func List(ctx context.Context, q store.Querier) ([]Value, error) {
 }
 
 func check(d Def, f float64) error {
+	if d.Check != nil && f >= d.Min && f <= d.Max {
+		if err := d.Check(f); err != nil {
+			return errs.Field(d.Key, d.Label+":"+err.Error())
+		}
+	}
 	if f < d.Min || f > d.Max || d.Integer && f != float64(int64(f)) {
 		kind := "数"
 		if d.Integer {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/auth"
+	"github.com/jianfu-gov/jianfu/internal/burden"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
@@ -38,6 +39,9 @@ func parseTemplates(lang i18n.Lang) (map[string]*template.Template, error) {
 		"mrole":    func(r string) string { return i18n.T(lang, catalog.MemberRoleLabel(r)) },
 		"evaction": func(a string) string { return i18n.T(lang, catalog.ActionLabel(a)) },
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"f1":       func(f float64) string { return fmt.Sprintf("%.1f", f) },
+		"f2":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
+		"comp":     func(c burden.Component) string { return i18n.T(lang, c.Label()) },
 		"batch":    func(id string) bool { return id == "" || strings.HasSuffix(id, "*") },
 		"has": func(list []string, x string) bool {
 			for _, v := range list {
@@ -159,7 +163,14 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermUsersWrite) {
 		items = append(items, navItem{Key: "settings", Label: "系统设置", Href: "/settings"})
 	}
-	for _, s := range []string{"负担指数", "整改台账", "检查抽查", "专项行动"} {
+	if p.Can(org.PermActivityRead) {
+		items = append(items, navItem{Key: "burden", Label: "负担指数", Href: "/burden"})
+	}
+	items = append(items, navItem{Key: "burden_me", Label: "我的负担", Href: "/burden/me"})
+	if p.Can(org.PermActivityIngest) {
+		items = append(items, navItem{Key: "activity", Label: "活动数据导入", Href: "/activity/import"})
+	}
+	for _, s := range []string{"整改台账", "检查抽查", "专项行动"} {
 		items = append(items, navItem{Label: s, Soon: true})
 	}
 	return items

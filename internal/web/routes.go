@@ -73,6 +73,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /findings/export", s.page(org.PermCatalogRead, s.findingsExport))
 	mux.Handle("GET /findings/{id}", s.page(org.PermCatalogRead, s.finding))
 	mux.Handle("POST /findings/{id}/{action}", s.page(org.PermCatalogReview, s.findingDecide))
+	mux.Handle("GET /burden", s.page(org.PermActivityRead, s.burden))
+	mux.Handle("GET /burden/export", s.page(org.PermActivityRead, s.burdenExport))
+	mux.Handle("GET /burden/me", s.page("", s.burdenMe))
+	mux.Handle("GET /activity/import", s.page(org.PermActivityIngest, s.activityImportForm))
+	mux.Handle("POST /activity/import", s.page(org.PermActivityIngest, s.activityImport))
 	mux.Handle("GET /attest", s.page("", s.attestList))
 	mux.Handle("POST /attest", s.page("", s.attest))
 

@@ -1,0 +1,148 @@
+-- +goose Up
+-- Activity data (issue: burden index). Each file or API request is one batch, named by the id
+-- its sender chose (or the file's SHA-256): the primary key is what makes a retried batch count
+-- once.
+CREATE TABLE ingest_batches (
+    id              TEXT PRIMARY KEY,
+    source          TEXT NOT NULL DEFAULT '',
+    received_at     TIMESTAMP NOT NULL,
+    actor_id        INTEGER,
+    actor           TEXT NOT NULL DEFAULT '',
+    rows_read       INTEGER NOT NULL,
+    accepted        INTEGER NOT NULL,
+    rejected        INTEGER NOT NULL,
+    duplicates      INTEGER NOT NULL,
+    unknown_senders INTEGER NOT NULL,
+    messages        INTEGER NOT NULL,
+    app_days        INTEGER NOT NULL,
+    account_days    INTEGER NOT NULL,
+    first_day       DATE,
+    last_day        DATE,
+    report          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX ingest_batches_received ON ingest_batches(received_at);
+
+-- Daily rollups: dashboards read these, never raw events. Message counts add up across batches;
+-- deliveries are messages times their recipients (members other than the sender) as the
+-- membership stood when the batch arrived. The flag columns count messages carrying each of
+-- classify's flags; demands counts messages with any of the demand flags (收到, 接龙, 打卡, 留痕,
+-- 材料, 限时).
+CREATE TABLE act_group_days (
+    group_id          INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    day               DATE    NOT NULL,
+    messages          INTEGER NOT NULL DEFAULT 0,
+    after_hours       INTEGER NOT NULL DEFAULT 0,
+    demands           INTEGER NOT NULL DEFAULT 0,
+    reply_received    INTEGER NOT NULL DEFAULT 0,
+    chain             INTEGER NOT NULL DEFAULT 0,
+    checkin           INTEGER NOT NULL DEFAULT 0,
+    proof             INTEGER NOT NULL DEFAULT 0,
+    materials         INTEGER NOT NULL DEFAULT 0,
+    deadline          INTEGER NOT NULL DEFAULT 0,
+    at_all            INTEGER NOT NULL DEFAULT 0,
+    forwarded         INTEGER NOT NULL DEFAULT 0,
+    deliveries        INTEGER NOT NULL DEFAULT 0,
+    demand_deliveries INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (group_id, day)
+) WITHOUT ROWID;
+CREATE INDEX act_group_days_day ON act_group_days(day);
+
+-- What each person received: every message in the groups they belong to, but their own.
+CREATE TABLE act_person_days (
+    person_id      INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    day            DATE    NOT NULL,
+    received       INTEGER NOT NULL DEFAULT 0,
+    after_hours    INTEGER NOT NULL DEFAULT 0,
+    demands        INTEGER NOT NULL DEFAULT 0,
+    reply_received INTEGER NOT NULL DEFAULT 0,
+    chain          INTEGER NOT NULL DEFAULT 0,
+    checkin        INTEGER NOT NULL DEFAULT 0,
+    proof          INTEGER NOT NULL DEFAULT 0,
+    materials      INTEGER NOT NULL DEFAULT 0,
+    deadline       INTEGER NOT NULL DEFAULT 0,
+    at_all         INTEGER NOT NULL DEFAULT 0,
+    forwarded      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (person_id, day)
+) WITHOUT ROWID;
+CREATE INDEX act_person_days_day ON act_person_days(day);
+
+-- The sum of act_person_days over the people of one unit (not its sub-units: pages sum the
+-- subtree through units.path).
+CREATE TABLE act_unit_days (
+    unit_id        INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    day            DATE    NOT NULL,
+    received       INTEGER NOT NULL DEFAULT 0,
+    after_hours    INTEGER NOT NULL DEFAULT 0,
+    demands        INTEGER NOT NULL DEFAULT 0,
+    reply_received INTEGER NOT NULL DEFAULT 0,
+    chain          INTEGER NOT NULL DEFAULT 0,
+    checkin        INTEGER NOT NULL DEFAULT 0,
+    proof          INTEGER NOT NULL DEFAULT 0,
+    materials      INTEGER NOT NULL DEFAULT 0,
+    deadline       INTEGER NOT NULL DEFAULT 0,
+    at_all         INTEGER NOT NULL DEFAULT 0,
+    forwarded      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit_id, day)
+) WITHOUT ROWID;
+CREATE INDEX act_unit_days_day ON act_unit_days(day);
+
+-- Messages by the hour (Shanghai) they were sent, per unit owning the group: the heatmap.
+CREATE TABLE act_unit_hours (
+    unit_id  INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    day      DATE    NOT NULL,
+    hour     INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+    messages INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit_id, day, hour)
+) WITHOUT ROWID;
+
+-- Daily statistics as the platforms report them: a later batch for the same day replaces the
+-- figures (they are a statement about the day, not events). NULL is "not reported".
+CREATE TABLE act_app_days (
+    app_id            INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    day               DATE    NOT NULL,
+    active_users      INTEGER,
+    sessions          INTEGER,
+    checkins_required INTEGER,
+    checkins_done     INTEGER,
+    forms_submitted   INTEGER,
+    PRIMARY KEY (app_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE act_account_days (
+    account_id        INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    day               DATE    NOT NULL,
+    posts             INTEGER,
+    reads             INTEGER,
+    followers         INTEGER,
+    comments          INTEGER,
+    comments_answered INTEGER,
+    answer_minutes    REAL,
+    PRIMARY KEY (account_id, day)
+) WITHOUT ROWID;
+
+-- Raw message metadata, kept only when the bureau turns it on (activity.keep_raw) and purged by
+-- age. Text only with activity.keep_text (Principle 4: off by default).
+CREATE TABLE act_messages (
+    id               INTEGER PRIMARY KEY,
+    batch_id         TEXT    NOT NULL,
+    group_id         INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    sender_person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    sent_at          TIMESTAMP NOT NULL,
+    day              DATE    NOT NULL,
+    kind             TEXT    NOT NULL,
+    flags            INTEGER NOT NULL,
+    after_hours      BOOLEAN NOT NULL,
+    text             TEXT
+);
+CREATE INDEX act_messages_day ON act_messages(day);
+CREATE INDEX act_messages_group ON act_messages(group_id, day);
+
+-- +goose Down
+DROP TABLE act_messages;
+DROP TABLE act_account_days;
+DROP TABLE act_app_days;
+DROP TABLE act_unit_hours;
+DROP TABLE act_unit_days;
+DROP TABLE act_person_days;
+DROP TABLE act_group_days;
+DROP TABLE ingest_batches;
