@@ -1,8 +1,8 @@
 // Package api is jianfu's JSON API under /api/v1: the organisation (units, people, users), the
 // inventory of apps, accounts and groups (清单) with members, lifecycle, merges and attestation,
-// the health check (体检: rules, runs and findings), the caller's own account and API tokens, the
-// audit log, and imports and exports of the organisation, described by an OpenAPI 3 document
-// served at /api/v1/openapi.json.
+// the health check (体检: rules, runs and findings), activity data ingest and the burden index
+// (负担指数), the caller's own account and API tokens, the audit log, and imports and exports of
+// the organisation, described by an OpenAPI 3 document served at /api/v1/openapi.json.
 //
 // Handlers are thin: they decode and validate the request, call the domain package with the
 // caller as a Principal, and write the result. Permissions and scope are the domain packages'
@@ -111,6 +111,9 @@ func (a *API) wrap(rt route) http.Handler {
 			// One byte more than the parsers accept, so that theirs is the limit that fires and
 			// the caller gets their message rather than a read error.
 			limit = MaxUpload + 1
+		}
+		if rt.batch {
+			limit = MaxBatch
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := rt.handle(a, w, r); err != nil {

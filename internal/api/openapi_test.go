@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"regexp"
 	"sort"
@@ -290,10 +291,45 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 		}
 		return o
 	}
+	// Activity data and the burden dashboards: staff is linked to 陈二, who received m3 in GRP-B1.
+	ingested := get("admin", byToken, req{method: "POST", path: ingestPath("batch_id", "openapi"), body: activityNDJSON(), contentType: "application/x-ndjson"})
+	again := get("admin", byToken, req{method: "POST", path: ingestPath("batch_id", "openapi"), body: activityNDJSON(), contentType: "application/x-ndjson"})
+	strict := get("admin", byToken, req{method: "POST", path: ingestPath("batch_id", "openapi-strict", "strict", "true"), body: activityNDJSON()})
+	_, err := fx.db.ExecContext(context.Background(), `UPDATE users SET person_id = $1 WHERE id = $2`, fx.people["P-B1-2"].ID, fx.users["staff"].ID)
+	storetest.Must(t, err)
+	burdenUnits := get("admin", byToken, req{method: "GET", path: "/api/v1/burden/units"})
+	burdenTrend := get("admin", byToken, req{method: "GET", path: "/api/v1/burden/trend"})
+	burdenGroups := get("admin", byToken, req{method: "GET", path: "/api/v1/burden/groups"})
+	burdenApps := get("admin", byToken, req{method: "GET", path: "/api/v1/burden/apps"})
+	burdenMe := get("staff", byToken, req{method: "GET", path: "/api/v1/burden/me"})
 	shapes := []struct {
 		schema string
 		v      map[string]any
 	}{
+		{"ActivityReport", ingested},
+		{"ActivityRowError", first(ingested, "errors")},
+		{"ActivityReport", again},
+		{"ActivityReport", strict},
+		{"BurdenUnits", burdenUnits},
+		{"BurdenUnit", object(burdenUnits, "unit")},
+		{"BurdenPeriod", object(burdenUnits, "period")},
+		{"BurdenWeights", object(burdenUnits, "weights")},
+		{"BurdenUnitRow", object(burdenUnits, "self")},
+		{"BurdenUnitRow", first(burdenUnits, "items")},
+		{"BurdenComponents", object(object(burdenUnits, "self"), "components")},
+		{"BurdenTrend", burdenTrend},
+		{"DayPoint", first(burdenTrend, "items")},
+		{"BurdenGroups", burdenGroups},
+		{"GroupRow", first(burdenGroups, "items")},
+		{"BurdenApps", burdenApps},
+		{"AppRow", first(burdenApps, "items")},
+		{"BurdenHeatmap", get("admin", byToken, req{method: "GET", path: "/api/v1/burden/heatmap"})},
+		{"PersonView", burdenMe},
+		{"DayPoint", first(burdenMe, "trend")},
+		{"GroupRow", first(burdenMe, "groups")},
+		{"BurdenComponents", object(burdenMe, "components")},
+		{"Error", get("lead", byToken, req{method: "GET", path: "/api/v1/burden/me"})},
+		{"Error", get("admin", byToken, req{method: "GET", path: "/api/v1/burden/groups?sort=x"})},
 		{"UnitList", units},
 		{"Unit", get("admin", byToken, req{method: "GET", path: unitPath})},
 		{"Unit", first(units, "items")},

@@ -16,6 +16,7 @@ type route struct {
 	public   bool // needs no caller
 	pwChange bool // reachable while the session's user must still change a temporary password
 	upload   bool // takes a file body up to MaxUpload rather than a JSON body
+	batch    bool // takes an activity data file up to MaxBatch, streamed
 }
 
 // routes lists every endpoint of the API.
@@ -81,4 +82,12 @@ var routes = []route{
 
 	{Method: "POST", Path: "/api/v1/import/{kind}", Status: 200, handle: (*API).importOrg, upload: true},
 	{Method: "GET", Path: "/api/v1/export/{kind}", Status: 200, handle: (*API).exportOrg},
+
+	{Method: "POST", Path: "/api/v1/activity/batches", Status: 200, handle: (*API).ingestBatch, batch: true},
+	{Method: "GET", Path: "/api/v1/burden/units", Status: 200, handle: (*API).burdenUnits},
+	{Method: "GET", Path: "/api/v1/burden/trend", Status: 200, handle: (*API).burdenTrend},
+	{Method: "GET", Path: "/api/v1/burden/groups", Status: 200, handle: (*API).burdenGroups},
+	{Method: "GET", Path: "/api/v1/burden/apps", Status: 200, handle: (*API).burdenApps},
+	{Method: "GET", Path: "/api/v1/burden/heatmap", Status: 200, handle: (*API).burdenHeatmap},
+	{Method: "GET", Path: "/api/v1/burden/me", Status: 200, handle: (*API).burdenMe},
 }

@@ -400,7 +400,7 @@ func TestScopeTable(t *testing.T) {
 				fx := newFixture(t, d)
 				fx.addAssets(t)
 				n := 0
-				for _, c := range slices.Concat(scopeCases, intakeScopeCases, findingScopeCases) {
+				for _, c := range slices.Concat(scopeCases, intakeScopeCases, findingScopeCases, burdenScopeCases, activityScopeCases) {
 					for _, key := range roles {
 						want := c.want[key]
 						if w, ok := c.tokenWant[key]; ok && m == byToken {

@@ -87,6 +87,9 @@ func limitBody(next http.Handler) http.Handler {
 			strings.HasPrefix(r.URL.Path, "/api/v1/import/") {
 			limit = web.MaxUpload + 1<<20
 		}
+		if strings.HasPrefix(r.URL.Path, "/api/v1/activity/") {
+			limit = api.MaxBatch
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
