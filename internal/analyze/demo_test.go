@@ -3,11 +3,13 @@ package analyze_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/demo"
@@ -28,6 +30,17 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr := res.Truth
+		act, err := demo.LoadActivity(ctx, db, demo.Options{Preset: demo.Small, Seed: 1}, demo.ActivityDays(demo.Small))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The activity truth defines after-hours and demand-heavy groups over the whole window
+		// it generated, with no minimum count: the rules are set to the same.
+		for k, v := range map[string]int{"rule.GRP-AFTERHOURS.days": 90, "rule.GRP-AFTERHOURS.min_messages": 1, "rule.GRP-FORCED.days": 90} {
+			if _, err := db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)`, k, fmt.Sprint(v), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := analyze.Run(ctx, db, org.System, demo.ReferenceDate); err != nil {
 			t.Fatal(err)
 		}
@@ -92,6 +105,10 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			{"GRP-OWNERLEFT", got["GRP-OWNERLEFT"], tr.LeftOwnerGroups},
 			{"GRP-DUP", got["GRP-DUP"], groups(sortedClusters(tr.DupGroups))},
 			{"APP-SIMILAR", got["APP-SIMILAR"], groups(sortedClusters(tr.SimilarApps))},
+			{"GRP-IDLE", got["GRP-IDLE"], act.IdleGroups},
+			{"GRP-AFTERHOURS", got["GRP-AFTERHOURS"], act.AfterHoursGroups},
+			{"GRP-FORCED", got["GRP-FORCED"], act.DemandGroups},
+			{"APP-LOWUSE", got["APP-LOWUSE"], tr.LowUseApps},
 		}
 		for _, c := range cases {
 			p, r, fp, fn := score(c.got, c.truth)

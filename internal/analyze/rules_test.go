@@ -230,8 +230,8 @@ func TestRuleDefs(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != 20 {
-		t.Errorf("%d rules, want 20", len(seen))
+	if len(seen) != 24 {
+		t.Errorf("%d rules, want 24", len(seen))
 	}
 }
 

@@ -63,7 +63,8 @@ type ActivityTruth struct {
 	// Groups more than 30% of whose messages fall outside working time (calendar.Default():
 	// evenings, lunch breaks, weekends and holidays).
 	AfterHoursGroups []string
-	// Groups where demands (messages meant to raise reply_received, chain, checkin or proof) are
+	// Groups where demands (messages meant to raise reply_received, chain, checkin, proof,
+	// materials or deadline) are
 	// at least 10% of the messages (ordinary groups have about 5%) and at least one per working day
 	// on average.
 	DemandGroups []string

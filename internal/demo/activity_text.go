@@ -204,8 +204,9 @@ func maskOf(flags []classify.Flag) classify.Mask {
 func flagBit(f classify.Flag) classify.Mask { return maskOf([]classify.Flag{f}) }
 
 // demandMask are the flags that make a message a demand on its recipients' time, as the
-// campaign counts them (收到, 接龙, 打卡, 留痕).
-var demandMask = maskOf([]classify.Flag{fR, fC, fK, fP})
+// campaign counts them and as package activity's demands column does (收到, 接龙, 打卡, 留痕,
+// 材料, 限时).
+var demandMask = maskOf([]classify.Flag{fR, fC, fK, fP, fM, fD})
 
 // expand fills a template's placeholders with every combination of fillers.
 func expand(text string) []string {
