@@ -53,16 +53,6 @@ type accountRec struct {
 	row int
 }
 
-// unitHour is a unit, a day (days since 1970 fit 24 bits until the year 47000) and an hour.
-type unitHour uint64
-
-func uhKey(u int32, d day, h int8) unitHour {
-	return unitHour(uint64(uint32(u))<<32 | uint64(uint32(d))<<8 | uint64(uint8(h)))
-}
-func (k unitHour) u() int32 { return int32(k >> 32) }
-func (k unitHour) d() day   { return day(int32(uint32(k) >> 8)) }
-func (k unitHour) h() int8  { return int8(uint8(k)) }
-
 // groupAgg is one group-day: its messages, and those sent by members, which their senders do
 // not receive.
 type groupAgg struct {
@@ -260,15 +250,19 @@ func (a *agg) merge(o *agg) {
 	a.stats.merge(&o.stats)
 }
 
-// unitHours sums the groups' messages by hour per unit owning the group.
-func (a *agg) unitHours(dir *directory) map[unitHour]int64 {
-	out := map[unitHour]int64{}
+// unitHours sums the groups' messages by hour per unit owning the group and day (keys as
+// personDay: unit and day).
+func (a *agg) unitHours(dir *directory) map[personDay]*[24]int64 {
+	out := map[personDay]*[24]int64{}
 	for k, g := range a.groups {
-		u := dir.groupUnit[k.g()]
-		for h, n := range g.hours {
-			if n > 0 {
-				out[uhKey(u, k.d(), int8(h))] += int64(n)
-			}
+		uk := pdKey(dir.groupUnit[k.g()], k.d())
+		h := out[uk]
+		if h == nil {
+			h = &[24]int64{}
+			out[uk] = h
+		}
+		for i, n := range g.hours {
+			h[i] += int64(n)
 		}
 	}
 	return out

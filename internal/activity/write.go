@@ -171,7 +171,7 @@ func (u *upserter) groupDays(dir *directory, groups map[groupDay]*groupAgg, deli
 		r := append([]any{dir.groupID[k.g()], k.d().time()}, g.counters.values(nil)...)
 		rows = append(rows, append(r, d[0], d[1]))
 	}
-	u.rows("act_group_days", append([]string{"group_id", "day"}, vals...), "group_id, day", additive("act_group_days", vals), rows)
+	u.rows("act_group_days", append([]string{"group_id", "day"}, vals...), "day, group_id", additive("act_group_days", vals), rows)
 }
 
 func (u *upserter) counterDays(table, idCol, countCol string, m map[personDay]*counters, ids []int64) {
@@ -187,14 +187,22 @@ func (u *upserter) counterDays(table, idCol, countCol string, m map[personDay]*c
 	u.rows(table, append([]string{idCol, "day"}, vals...), idCol+", day", additive(table, vals), rows)
 }
 
-func (u *upserter) unitHours(dir *directory, hours map[unitHour]int64) {
+func (u *upserter) unitHours(dir *directory, hours map[personDay]*[24]int64) {
+	cols := make([]string, 24)
+	for h := range cols {
+		cols[h] = fmt.Sprintf("h%02d", h)
+	}
 	keys := sortedKeys(hours)
 	rows := make([][]any, 0, len(keys))
 	for _, k := range keys {
-		rows = append(rows, []any{dir.unitID[k.u()], k.d().time(), int(k.h()), hours[k]})
+		r := make([]any, 0, 26)
+		r = append(r, dir.unitID[k.p()], k.d().time())
+		for _, n := range hours[k] {
+			r = append(r, n)
+		}
+		rows = append(rows, r)
 	}
-	u.rows("act_unit_hours", []string{"unit_id", "day", "hour", "messages"}, "unit_id, day, hour",
-		additive("act_unit_hours", []string{"messages"}), rows)
+	u.rows("act_unit_hours", append([]string{"unit_id", "day"}, cols...), "day, unit_id", additive("act_unit_hours", cols), rows)
 }
 
 // known turns "not reported" (-1) into NULL.

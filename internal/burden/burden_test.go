@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,32 @@ func TestScopeAndPeriod(t *testing.T) {
 	// 国庆: 10-01..10-07 are holidays and 10-10 (a Saturday) is worked.
 	if per := burden.NewPeriod(cal, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 11, 0, 0, 0, 0, time.UTC)); per.Workdays != 3 {
 		t.Errorf("working days 10-01..10-11 = %d, want 3 (10-08, 10-09 and the 调休 Saturday 10-10)", per.Workdays)
+	}
+}
+
+// TestNewBatchShowsAtOnce checks the dashboards' cache: sums read before a batch arrived are not
+// served after it.
+func TestNewBatchShowsAtOnce(t *testing.T) {
+	db := storetest.SQLite(t)
+	setup(t, db)
+	ctx := context.Background()
+	cal := calendar.Default()
+	per := burden.NewPeriod(cal, day, day)
+	root, _ := burden.Root(ctx, db, org.Scope{All: true}, 0)
+	groups := func() int64 {
+		g, err := burden.TopGroups(ctx, db, root, per, "messages", 5)
+		if err != nil || len(g) == 0 {
+			t.Fatalf("top groups %v %v", g, err)
+		}
+		return g[0].Messages
+	}
+	before := groups()
+	line := `{"id":"late","group":"GRP-000001","sender":"P3","time":"2026-09-21 16:00:00","text":"补充一条"}` + "\n"
+	if _, err := activity.IngestFile(ctx, db, strings.NewReader(line), activity.Options{BatchID: "late", Calendar: cal,
+		Now: day.AddDate(0, 1, 0), Actor: org.System}); err != nil {
+		t.Fatal(err)
+	}
+	if after := groups(); after != before+1 {
+		t.Errorf("messages after a new batch = %d, want %d", after, before+1)
 	}
 }

@@ -149,69 +149,32 @@ func sumStats(stats []unitStat, path string, per Period, exact bool) (int, Compo
 	return int(s.people), c
 }
 
-// unitStats reads, per unit under path, its active people, their memberships in live groups,
-// what they received in the period and the apps they must use.
+// unitStats gives, per unit under path, its active people, their memberships in live groups,
+// what they received in the period and the apps they must use, from the cached sums.
 func unitStats(ctx context.Context, q store.Querier, path string, per Period) ([]unitStat, error) {
-	byID := map[int64]*unitStat{}
-	var order []int64
-	like := store.EscapeLike(path) + "%"
-	rows, err := q.QueryContext(ctx, `SELECT id, path FROM units WHERE path LIKE $1 ESCAPE '\' ORDER BY id`, like)
-	if err != nil {
-		return nil, fmt.Errorf("burden: read units: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		s := &unitStat{}
-		if err := rows.Scan(&id, &s.path); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("burden: read units: %w", err)
-		}
-		byID[id] = s
-		order = append(order, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("burden: read units: %w", err)
-	}
-
-	unit := func(id int64) *unitStat {
-		if s := byID[id]; s != nil {
-			return s
-		}
-		return &unitStat{} // a unit created since the first read: ignored
-	}
-	var id int64
-	var a, b, c int64
-	err = each(ctx, q, "people", `SELECT p.unit_id, count(*) FROM people p JOIN units u ON u.id = p.unit_id
-		WHERE u.path LIKE $1 ESCAPE '\' AND p.status = 'active' GROUP BY p.unit_id`, []any{like},
-		[]any{&id, &a}, func() { unit(id).people = a })
-	if err == nil {
-		err = each(ctx, q, "memberships", `SELECT p.unit_id, count(*) FROM group_members m JOIN people p ON p.id = m.person_id
-			JOIN units u ON u.id = p.unit_id JOIN assets g ON g.id = m.group_id
-			WHERE u.path LIKE $1 ESCAPE '\' AND p.status = 'active' AND g.status IN ('active', 'rectifying')
-			GROUP BY p.unit_id`, []any{like},
-			[]any{&id, &a}, func() { unit(id).memberships = a })
-	}
-	if err == nil {
-		err = each(ctx, q, "received", `SELECT d.unit_id, sum(d.received), sum(d.after_hours),
-			sum(d.reply_received + d.chain + d.checkin + d.proof + d.materials)
-			FROM act_unit_days d JOIN units u ON u.id = d.unit_id
-			WHERE u.path LIKE $1 ESCAPE '\' AND d.day >= $2 AND d.day <= $3 GROUP BY d.unit_id`, []any{like, per.From, per.To},
-			[]any{&id, &a, &b, &c}, func() { s := unit(id); s.received, s.afterHours, s.demands = a, b, c })
-	}
+	o, err := orgOf(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-
+	sums, err := sumsOf(ctx, q, per)
+	if err != nil {
+		return nil, err
+	}
 	apps, err := mandatoryApps(ctx, q, per)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]unitStat, 0, len(order))
-	for _, id := range order {
-		s := byID[id]
-		s.apps, s.forms, s.checkins = appLoad(apps, s.path, per)
-		out = append(out, *s)
+	var out []unitStat
+	for id, p := range o.upath {
+		if !strings.HasPrefix(p, path) {
+			continue
+		}
+		s := unitStat{path: p, people: o.units[id].people, memberships: o.units[id].memberships}
+		if u := sums.units[id]; u != nil {
+			s.received, s.afterHours, s.demands = u.received, u.afterHours, u.demands
+		}
+		s.apps, s.forms, s.checkins = appLoad(apps, p, per)
+		out = append(out, s)
 	}
 	return out, nil
 }

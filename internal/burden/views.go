@@ -1,10 +1,13 @@
 package burden
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jianfu-gov/jianfu/internal/calendar"
@@ -57,17 +60,25 @@ func trend(ctx context.Context, q store.Querier, cal *calendar.Calendar, per Per
 // hour in Shanghai, over the period.
 func Heatmap(ctx context.Context, q store.Querier, root Unit, per Period) ([7][24]float64, error) {
 	var out [7][24]float64
-	var day time.Time
-	var hour, n int64
-	err := each(ctx, q, "heatmap", `SELECT h.day, h.hour, sum(h.messages) FROM act_unit_hours h JOIN units u ON u.id = h.unit_id
-		WHERE u.path LIKE $1 ESCAPE '\' AND h.day >= $2 AND h.day <= $3 GROUP BY h.day, h.hour`,
-		[]any{store.EscapeLike(root.Path) + "%", per.From, per.To}, []any{&day, &hour, &n}, func() {
-			wd := (int(day.UTC().Weekday()) + 6) % 7
-			if hour >= 0 && hour < 24 {
-				out[wd][hour] += float64(n)
+	o, err := orgOf(ctx, q)
+	if err != nil {
+		return out, err
+	}
+	sums, err := sumsOf(ctx, q, per)
+	if err != nil {
+		return out, err
+	}
+	for id, h := range sums.hours {
+		if !strings.HasPrefix(o.upath[id], root.Path) {
+			continue
+		}
+		for wd := range h {
+			for hour, n := range h[wd] {
+				out[wd][hour] += n
 			}
-		})
-	return out, err
+		}
+	}
+	return out, nil
 }
 
 // GroupRow is one group's burden in the period.
@@ -87,42 +98,62 @@ type GroupRow struct {
 	DemandDeliveries int64   `json:"demand_deliveries"` // demands × recipients
 }
 
-// GroupSorts are the orders TopGroups accepts.
-var GroupSorts = map[string]string{
-	"deliveries":  "sum(g.deliveries) DESC",
-	"demands":     "sum(g.demand_deliveries) DESC",
-	"after_hours": "sum(g.after_hours) DESC",
-	"messages":    "sum(g.messages) DESC",
+// GroupSorts are the orders TopGroups accepts: the figure each sorts by, largest first.
+var GroupSorts = map[string]func(g *GroupRow) int64{
+	"deliveries":  func(g *GroupRow) int64 { return g.Deliveries },
+	"demands":     func(g *GroupRow) int64 { return g.DemandDeliveries },
+	"after_hours": func(g *GroupRow) int64 { return g.AfterHours },
+	"messages":    func(g *GroupRow) int64 { return g.Messages },
 }
 
 // TopGroups lists the groups of units under root that caused the most burden in the period: by
 // deliveries (messages times recipients) unless sortBy names another of GroupSorts.
 func TopGroups(ctx context.Context, q store.Querier, root Unit, per Period, sortBy string, limit int) ([]GroupRow, error) {
-	order, ok := GroupSorts[sortBy]
+	key, ok := GroupSorts[sortBy]
 	if !ok {
 		if sortBy != "" {
 			return nil, errs.Field("sort", "不支持的排序方式:"+sortBy)
 		}
-		order = GroupSorts["deliveries"]
+		key = GroupSorts["deliveries"]
 	}
-	var out []GroupRow
-	var r GroupRow
-	err := each(ctx, q, "groups", `SELECT a.id, a.code, a.name, a.platform, u.name, d.member_count,
-		sum(g.messages), sum(g.after_hours), sum(g.demands), sum(g.deliveries), sum(g.demand_deliveries)
-		FROM act_group_days g JOIN assets a ON a.id = g.group_id JOIN units u ON u.id = a.unit_id
-		JOIN group_details d ON d.asset_id = a.id
-		WHERE u.path LIKE $1 ESCAPE '\' AND g.day >= $2 AND g.day <= $3
-		GROUP BY a.id, a.code, a.name, a.platform, u.name, d.member_count
-		ORDER BY `+order+`, a.id LIMIT $4`, []any{store.EscapeLike(root.Path) + "%", per.From, per.To, limit},
-		[]any{&r.ID, &r.Code, &r.Name, &r.Platform, &r.UnitName, &r.Members, &r.Messages, &r.AfterHours, &r.Demands,
-			&r.Deliveries, &r.DemandDeliveries}, func() {
-			r.PerWorkday = float64(r.Messages) / float64(per.Workdays)
-			if r.Messages > 0 {
-				r.AfterHoursShare = float64(r.AfterHours) / float64(r.Messages)
-			}
-			out = append(out, r)
-		})
-	return out, err
+	o, err := orgOf(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := sumsOf(ctx, q, per)
+	if err != nil {
+		return nil, err
+	}
+	// Rank ids by their figure first and build rows for the top only: a province has 20 000
+	// groups and a page shows 20.
+	type ranked struct {
+		id, key int64
+	}
+	var order []ranked
+	for id, s := range sums.groups {
+		if o.groups[id] == nil || !strings.HasPrefix(o.gpath[id], root.Path) {
+			continue // outside the subtree, or created since the organisation was read
+		}
+		r := GroupRow{Messages: s.messages, AfterHours: s.afterHours, DemandDeliveries: s.demandDeliveries, Deliveries: s.deliveries}
+		order = append(order, ranked{id, key(&r)})
+	}
+	slices.SortFunc(order, func(a, b ranked) int {
+		if c := cmp.Compare(b.key, a.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	out := make([]GroupRow, 0, min(limit, len(order)))
+	for _, x := range order[:min(limit, len(order))] {
+		r, s := *o.groups[x.id], sums.groups[x.id]
+		r.Messages, r.AfterHours, r.Demands, r.Deliveries, r.DemandDeliveries = s.messages, s.afterHours, s.demands, s.deliveries, s.demandDeliveries
+		r.PerWorkday = float64(r.Messages) / float64(per.Workdays)
+		if r.Messages > 0 {
+			r.AfterHoursShare = float64(r.AfterHours) / float64(r.Messages)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // AppRow is one app's use in the period.

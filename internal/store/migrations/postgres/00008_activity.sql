@@ -43,9 +43,10 @@ CREATE TABLE act_group_days (
     forwarded         BIGINT NOT NULL DEFAULT 0,
     deliveries        BIGINT NOT NULL DEFAULT 0,
     demand_deliveries BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (group_id, day)
+    -- Day first: a dashboard reads one period of every group, a contiguous range this way.
+    PRIMARY KEY (day, group_id)
 );
-CREATE INDEX act_group_days_day ON act_group_days(day);
+CREATE INDEX act_group_days_group ON act_group_days(group_id, day);
 
 -- What each person received: every message in the groups they belong to, but their own.
 CREATE TABLE act_person_days (
@@ -86,13 +87,37 @@ CREATE TABLE act_unit_days (
 );
 CREATE INDEX act_unit_days_day ON act_unit_days(day);
 
--- Messages by the hour (Shanghai) they were sent, per unit owning the group: the heatmap.
+-- Messages by the hour (Shanghai) they were sent, per unit owning the group and day: the heat
+-- map. One row a unit and day with 24 columns, not one row an hour: a month of a province is then
+-- 25 000 rows to read, not 600 000.
 CREATE TABLE act_unit_hours (
     unit_id  BIGINT NOT NULL REFERENCES units(id) ON DELETE CASCADE,
     day      DATE    NOT NULL,
-    hour     SMALLINT NOT NULL CHECK (hour BETWEEN 0 AND 23),
-    messages BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (unit_id, day, hour)
+    h00     BIGINT NOT NULL DEFAULT 0,
+    h01     BIGINT NOT NULL DEFAULT 0,
+    h02     BIGINT NOT NULL DEFAULT 0,
+    h03     BIGINT NOT NULL DEFAULT 0,
+    h04     BIGINT NOT NULL DEFAULT 0,
+    h05     BIGINT NOT NULL DEFAULT 0,
+    h06     BIGINT NOT NULL DEFAULT 0,
+    h07     BIGINT NOT NULL DEFAULT 0,
+    h08     BIGINT NOT NULL DEFAULT 0,
+    h09     BIGINT NOT NULL DEFAULT 0,
+    h10     BIGINT NOT NULL DEFAULT 0,
+    h11     BIGINT NOT NULL DEFAULT 0,
+    h12     BIGINT NOT NULL DEFAULT 0,
+    h13     BIGINT NOT NULL DEFAULT 0,
+    h14     BIGINT NOT NULL DEFAULT 0,
+    h15     BIGINT NOT NULL DEFAULT 0,
+    h16     BIGINT NOT NULL DEFAULT 0,
+    h17     BIGINT NOT NULL DEFAULT 0,
+    h18     BIGINT NOT NULL DEFAULT 0,
+    h19     BIGINT NOT NULL DEFAULT 0,
+    h20     BIGINT NOT NULL DEFAULT 0,
+    h21     BIGINT NOT NULL DEFAULT 0,
+    h22     BIGINT NOT NULL DEFAULT 0,
+    h23     BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, unit_id)
 );
 
 -- Daily statistics as the platforms report them: a later batch for the same day replaces the
