@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/overlap"
 )
 
@@ -83,11 +84,89 @@ func (groupDup) Check(ctx context.Context, env *Env) ([]Hit, error) {
 	for _, p := range pairs {
 		byCluster[where[p.A]] = append(byCluster[where[p.A]], p)
 	}
+	load, err := mergeLoad(ctx, env)
+	if err != nil {
+		return nil, err
+	}
 	var out []Hit
 	for c, members := range clusters {
-		out = append(out, dupHit(env, d, members, byCluster[c], jac, con))
+		h := dupHit(env, d, members, byCluster[c], jac, con)
+		load.predict(&h, env, members, sets)
+		out = append(out, h)
 	}
 	return out, nil
+}
+
+// loadWindow is how many days of activity a merge prediction looks at.
+const loadWindow = 30
+
+// groupLoad is what a merge prediction knows: each group's messages per working day over the
+// last loadWindow days, or nothing when no activity data has arrived.
+type groupLoad struct {
+	rate     map[int64]float64
+	workdays int
+	from, to string
+}
+
+func mergeLoad(ctx context.Context, env *Env) (*groupLoad, error) {
+	from, to := window(env, loadWindow)
+	if _, ok, err := firstActivityDay(ctx, env.Q); err != nil || !ok {
+		return nil, err
+	}
+	acts, err := groupActivities(ctx, env.Q, from, to)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := calendar.Load(ctx, env.Q)
+	if err != nil {
+		return nil, err
+	}
+	l := &groupLoad{rate: map[int64]float64{}, workdays: max(1, cal.WorkdaysBetween(from.AddDate(0, 0, -1), to)), from: date(from), to: date(to)}
+	for id, a := range acts {
+		l.rate[id] = float64(a.messages) / float64(l.workdays)
+	}
+	return l, nil
+}
+
+// predict adds to a GRP-DUP finding what merging would do to its members' load (减群不减负 is
+// the failure to avoid): today each member reads the messages of the groups they are in; after
+// the merge everyone reads all of them, as nothing says which messages the groups share. A
+// merge that raises the load of most members is flagged as such.
+func (l *groupLoad) predict(h *Hit, env *Env, members []int, sets [][]int32) {
+	if l == nil {
+		h.Evidence["load"] = "暂无活动数据,无法预测合并后的消息量"
+		return
+	}
+	var after float64
+	rates := map[string]float64{}
+	for _, g := range members {
+		gr := env.Inv.Groups[g]
+		after += l.rate[gr.ID]
+		rates[gr.Code] = round2(l.rate[gr.ID])
+	}
+	before := map[int32]float64{}
+	for _, g := range members {
+		for _, m := range sets[g] {
+			before[m] += l.rate[env.Inv.Groups[g].ID]
+		}
+	}
+	var sum float64
+	raised := 0
+	for _, b := range before {
+		sum += b
+		if b < after-1e-9 {
+			raised++
+		}
+	}
+	today := sum / float64(max(1, len(before)))
+	raises := raised*2 > len(before)
+	h.Evidence["load"] = map[string]any{"window_from": l.from, "window_to": l.to, "workdays": l.workdays,
+		"messages_per_workday": rates, "today_per_member": round2(today), "after_per_member": round2(after),
+		"members": len(before), "members_raised": raised, "raises_load": raises}
+	h.Summary += fmt.Sprintf(";合并后成员每个工作日约收到 %.1f 条消息(目前人均 %.1f 条)", after, today)
+	if raises {
+		h.Summary += fmt.Sprintf(",将使多数成员(%d/%d)的消息量增加,建议先精简群内消息再合并", raised, len(before))
+	}
 }
 
 // dupHit describes one cluster: its groups (by code), the overlapping pairs with their figures,

@@ -1,8 +1,10 @@
 package analyze_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/analyze"
@@ -70,3 +72,66 @@ func TestGroupDupAtThreshold(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupDupLoad checks the merge prediction: what members read today (the groups they are
+// in) against after the merge (everything), and the flag when most members would read more.
+func TestGroupDupLoad(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFx(t, db)
+		root, _ := f.unit("R", "总队", org.Corps, 0)
+		var people []int64
+		for i := 0; i < 30; i++ {
+			people = append(people, f.person(fmt.Sprintf("P%02d", i), root, false))
+		}
+		// 2026-10-02..10-31 has 18 working days: 180 messages are 10 a working day.
+		group := func(code string, perWorkday int, members ...int) {
+			g := f.group(code, root, 0, nil)
+			for _, m := range members {
+				f.member(g, people[m])
+			}
+			f.exec(`INSERT INTO act_group_days (group_id, day, messages) VALUES ($1, $2, $3)`, g, at.AddDate(0, 0, -1), perWorkday*18)
+		}
+		// Eight members in both, one in each alone: merging adds the other group's messages for
+		// two members of ten.
+		group("A", 10, 0, 1, 2, 3, 4, 5, 6, 7, 8)
+		group("B", 10, 0, 1, 2, 3, 4, 5, 6, 7, 9)
+		// A busy group of three inside a quiet group of eight: five members would read 30 more.
+		group("BIG", 5, 20, 21, 22, 23, 24, 25, 26, 27)
+		group("SMALL", 30, 20, 21, 22)
+		if _, err := analyze.Run(f.ctx, db, office, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			subject       string
+			today, after  float64
+			raised, total int
+			raises        bool
+		}{
+			{"A,B", 18, 20, 2, 10, false},
+			{"BIG,SMALL", (3*35 + 5*5) / 8.0, 35, 5, 8, true},
+		} {
+			fd := find(t, f, "GRP-DUP", c.subject)
+			var ev struct {
+				Load struct {
+					Today  float64 `json:"today_per_member"`
+					After  float64 `json:"after_per_member"`
+					Raised int     `json:"members_raised"`
+					Total  int     `json:"members"`
+					Raises bool    `json:"raises_load"`
+				} `json:"load"`
+			}
+			if err := json.Unmarshal(fd.Evidence, &ev); err != nil {
+				t.Fatal(err)
+			}
+			l := ev.Load
+			if l.Today != round2(c.today) || l.After != c.after || l.Raised != c.raised || l.Total != c.total || l.Raises != c.raises {
+				t.Errorf("%s: load %+v, want today %.2f after %.0f raised %d/%d raises %v", c.subject, l, c.today, c.after, c.raised, c.total, c.raises)
+			}
+			if c.raises != strings.Contains(fd.Summary, "多数成员") {
+				t.Errorf("%s: summary %q", c.subject, fd.Summary)
+			}
+		}
+	})
+}
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }

@@ -135,6 +135,22 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, p org.Pri
 }
 
 // evidenceRows shows a finding's evidence (a JSON object) as key–value rows in key order.
+// evidenceLabels name the evidence keys the rules use, so that a finding reads in Chinese; a key
+// without a label is shown as it is.
+var evidenceLabels = map[string]string{
+	"last_post_on": "最近发布日期", "days_since": "距今天数", "threshold_days": "阈值(天)", "check_date": "检查日期",
+	"window_from": "统计起始日", "window_to": "统计截止日", "messages": "消息数", "after_hours": "非工作时间消息数",
+	"share": "占比", "threshold_share": "占比阈值", "demands": "留痕类要求消息数", "per_workday": "每个工作日",
+	"threshold_per_workday": "每个工作日阈值", "workdays": "工作日数", "target_users": "目标用户数",
+	"mean_active_users": "日均活跃用户", "days_reported": "有数据天数", "groups": "群组", "pairs": "重叠的群组对",
+	"keep": "建议保留", "threshold_jaccard": "重合度阈值", "threshold_containment": "包含度阈值", "members": "成员",
+	"names": "姓名", "externals": "名录外成员", "count": "人数", "owner": "群主", "owner_status": "群主状态",
+	"load": "合并前后的消息量(每人每工作日)", "task_end_on": "任务结束日期", "approval_ref": "审批备案文号",
+	"filing_no": "备案编号", "operator": "注册主体", "platform": "平台", "forms": "表单", "features": "功能",
+	"feature_labels": "强制功能", "mlps_level": "等保级别", "mlps_assessed_on": "等保测评日期", "score": "相似度",
+	"shared_terms": "共同用语", "shared_forms": "共同表单", "unit": "单位", "accounts": "账号", "apps": "应用",
+}
+
 func evidenceRows(raw json.RawMessage) []kv {
 	var m map[string]any
 	if json.Unmarshal(raw, &m) != nil {
@@ -154,7 +170,11 @@ func evidenceRows(raw json.RawMessage) []kv {
 				text = string(b)
 			}
 		}
-		out = append(out, kv{k, text})
+		label := k
+		if l, ok := evidenceLabels[k]; ok {
+			label = l
+		}
+		out = append(out, kv{label, text})
 	}
 	return out
 }
