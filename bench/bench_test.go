@@ -65,7 +65,7 @@ func province(b *testing.B, e store.Engine) *bureau {
 		b.Fatal(err)
 	}
 	bu := &bureau{db: db, h: h, cookies: map[string]*http.Cookie{}}
-	for _, name := range []string{"office", "liaison", "admin"} {
+	for _, name := range []string{"office", "liaison", "admin", "staff"} {
 		_, secret, err := svc.Login(ctx, name, demo.DefaultPassword)
 		if err != nil {
 			b.Fatal(err)

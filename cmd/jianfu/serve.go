@@ -78,7 +78,7 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 		} else if n > 0 {
 			log.Info("purged raw message rows", "count", n, "older_than_days", set.RawDays)
 		}
-		if err := warmDashboards(ctx, db); err != nil {
+		if err := burden.Warm(ctx, db); err != nil {
 			log.Warn("warm dashboards", "err", err)
 		}
 		if ran, err := dailyCheck(ctx, db, time.Now()); err != nil {
@@ -98,23 +98,6 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 			chores()
 		}
 	}
-}
-
-// warmDashboards reads the default period's sums into the dashboards' cache.
-func warmDashboards(ctx context.Context, db *store.DB) error {
-	_, last, ok, err := burden.DataRange(ctx, db)
-	if err != nil || !ok {
-		return err
-	}
-	cal, err := calendar.Load(ctx, db)
-	if err != nil {
-		return err
-	}
-	per, err := burden.ParsePeriod(cal, "", "", last)
-	if err != nil {
-		return err
-	}
-	return burden.Warm(ctx, db, per)
 }
 
 // dailyCheck runs the health check once a day, after 06:00 China time, when the latest run

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -128,16 +129,18 @@ func loadOrg(ctx context.Context, q store.Querier) (*orgSums, error) {
 		[]any{&id, &n}, func() { unit(id).people = n }); err != nil {
 		return nil, err
 	}
-	// Memberships per person first, then per unit in Go: one join fewer than grouping by unit
-	// in SQL, which is what makes this the slowest read of the dashboards.
+	// Memberships per person first, then per unit in Go, and live groups as an IN list rather
+	// than a join: SQLite then counts from its index instead of looking every membership's group
+	// up (136 ms against 407 ms for a province's 400 000 memberships).
 	personUnit := map[int64]int64{}
 	var unitID int64
 	if err := each(ctx, q, "people", `SELECT id, unit_id FROM people WHERE status = 'active'`, nil, []any{&id, &unitID},
 		func() { personUnit[id] = unitID }); err != nil {
 		return nil, err
 	}
-	if err := each(ctx, q, "memberships", `SELECT m.person_id, count(*) FROM group_members m JOIN assets g ON g.id = m.group_id
-		WHERE m.person_id IS NOT NULL AND g.status IN ('active', 'rectifying') GROUP BY m.person_id`, nil, []any{&id, &n}, func() {
+	if err := each(ctx, q, "memberships", `SELECT person_id, count(*) FROM group_members
+		WHERE person_id IS NOT NULL AND group_id IN (SELECT id FROM assets WHERE kind = 'group' AND status IN ('active', 'rectifying'))
+		GROUP BY person_id`, nil, []any{&id, &n}, func() {
 		if u, ok := personUnit[id]; ok {
 			unit(u).memberships += n
 		}
@@ -238,12 +241,33 @@ func loadSums(ctx context.Context, q store.Querier, per Period) (*periodSums, er
 }
 
 // Warm fills the caches for the default period (the last DefaultDays with data), so that the
-// first dashboard opened after a batch arrived does not pay for reading the month. serve calls
-// it with its other chores.
-func Warm(ctx context.Context, q store.Querier, per Period) error {
+// first dashboard opened after a batch arrived does not pay for reading the month (about a
+// second for a province on SQLite). serve calls it with its other chores and after a batch it
+// took in itself.
+func Warm(ctx context.Context, q store.Querier) error {
+	_, last, ok, err := DataRange(ctx, q)
+	if err != nil || !ok {
+		return err
+	}
+	cal, err := calendar.Load(ctx, q)
+	if err != nil {
+		return err
+	}
+	per, err := ParsePeriod(cal, "", "", last)
+	if err != nil {
+		return err
+	}
 	if _, err := orgOf(ctx, q); err != nil {
 		return err
 	}
-	_, err := sumsOf(ctx, q, per)
+	_, err = sumsOf(ctx, q, per)
 	return err
+}
+
+// ResetCache drops what is cached for q, so that the next request reads everything afresh: for
+// benchmarks that measure a cold dashboard.
+func ResetCache(q store.Querier) {
+	cachesMu.Lock()
+	delete(caches, q)
+	cachesMu.Unlock()
 }
