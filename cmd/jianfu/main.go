@@ -31,8 +31,10 @@ func init() {
 		{"audit", "审计日志:verify 校验哈希链", runAudit},
 		{"import", "从 Excel/CSV 导入单位、人员或清单(先检查,加 --apply 才写入)", runImport},
 		{"analyze", "对清单运行体检规则,记录发现的问题", runAnalyze},
+		{"rules", "导出或导入体检规则的阈值和开关(文本文件)", runRules},
 		{"ingest", "导入工作群消息、应用使用和公众号数据(NDJSON/CSV/XLSX),更新每日汇总", runIngest},
 		{"export", "把单位或人员导出为 Excel/CSV", runExport},
+		{"draw", "双随机抽查:verify 复核抽取结果是否一致,show 显示抽取结果", runDraw},
 		{"version", "显示版本", runVersion},
 	}
 }

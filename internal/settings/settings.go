@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/activity"
+	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/burden"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
@@ -34,10 +35,24 @@ type Def struct {
 	Basis   string  `json:"basis"` // the policy text the default comes from
 	// Check, if set, refuses values the range alone lets through (a date written as yyyymmdd).
 	Check func(float64) error `json:"-"`
+	Group string              `json:"group"` // the heading the settings page lists it under
 }
 
-// Defs lists every setting in display order.
-var Defs = []Def{
+// Defs lists every setting in display order: the bureau's own, then every health-check rule's
+// switch and thresholds (analyze.Settings).
+var Defs = append(baseDefs, ruleDefs()...)
+
+// ruleDefs takes the rules' settings over from analyze, which defines them with the rules.
+func ruleDefs() []Def {
+	var out []Def
+	for _, r := range analyze.Settings() {
+		out = append(out, Def{Key: r.Key, Label: r.Label, Integer: r.Integer, Min: r.Min, Max: r.Max, Default: r.Default,
+			Basis: r.Basis, Group: "体检规则"})
+	}
+	return out
+}
+
+var baseDefs = []Def{
 	{Key: "catalog.attest_months", Label: "清单定期确认周期(月)", Help: "责任人每隔多少个月确认一次其负责的资产", Integer: true, Min: 1, Max: 36,
 		Default: catalog.DefaultAttestMonths, Basis: "本平台默认"},
 	{Key: intake.KeyQuotaCorps, Label: "总队每年新建应用上限", Help: "总队(含处室)每个自然年可立项的新应用数", Integer: true, Min: 0, Max: 1000,
@@ -82,6 +97,9 @@ type Value struct {
 
 // Display is the value as a form shows it.
 func (v Value) Display() string { return format(v.Def, v.Value) }
+
+// Format writes f as a value of d is written: integers without a decimal point.
+func Format(d Def, f float64) string { return format(d, f) }
 
 func format(d Def, f float64) string {
 	if d.Integer {
@@ -178,6 +196,26 @@ func Set(ctx context.Context, db *store.DB, p org.Principal, values map[string]s
 	}
 	current, err := List(ctx, db)
 	if err != nil {
+		return err
+	}
+	// The rules' thresholds also depend on each other (a stale account must be younger than a
+	// zombie): check the rules' configuration as it would stand after the change.
+	rules := map[string]string{}
+	for _, v := range current {
+		if strings.HasPrefix(v.Key, "rule.") && !v.IsDefault {
+			rules[v.Key] = format(v.Def, v.Value)
+		}
+	}
+	for k, f := range parsed {
+		if strings.HasPrefix(k, "rule.") {
+			if f == nil {
+				delete(rules, k)
+			} else {
+				rules[k] = format(defs[k], *f)
+			}
+		}
+	}
+	if _, err := analyze.ParseConfigs(rules); err != nil {
 		return err
 	}
 	old := map[string]Value{}

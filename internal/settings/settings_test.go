@@ -2,8 +2,10 @@ package settings_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"github.com/jianfu-gov/jianfu/internal/analyze"
 	"github.com/jianfu-gov/jianfu/internal/audit"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -80,4 +82,41 @@ func TestSetAndList(t *testing.T) {
 			t.Fatalf("%d audit entries for settings, want 3 (two set, one reset)", total)
 		}
 	})
+}
+
+// TestRuleSettings checks that the health-check rules' thresholds are settings like the others,
+// that the checks between rules apply to the configuration as it would stand, and that a run
+// reads what was saved.
+func TestRuleSettings(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	admin := org.Principal{UserID: 1, Name: "管理员", Roles: []org.Role{org.RoleAdmin}, Scope: org.Scope{All: true}}
+	for _, c := range []struct {
+		name  string
+		in    map[string]string
+		field string
+	}{
+		{"out of range", map[string]string{"rule.GRP-IDLE.days": "3"}, "rule.GRP-IDLE.days"},
+		{"switch not 0/1", map[string]string{"rule.GRP-IDLE.enabled": "2"}, "rule.GRP-IDLE.enabled"},
+		{"stale not below zombie", map[string]string{"rule.ACC-STALE.days": "60"}, "rule.ACC-STALE.days"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := settings.Set(ctx, db, admin, c.in)
+			var list *errs.List
+			if !errs.Is(err, errs.Invalid) || !errors.As(err, &list) || len(list.Items) == 0 || list.Items[0].Field != c.field {
+				t.Errorf("Set(%v) = %v, want an error on %s", c.in, err, c.field)
+			}
+		})
+	}
+	if err := settings.Set(ctx, db, admin, map[string]string{"rule.GRP-IDLE.days": "90", "rule.ACC-ZOMBIE.days": "100",
+		"rule.ACC-STALE.days": "60"}); err != nil {
+		t.Fatalf("a consistent change refused: %v", err)
+	}
+	cfg, err := analyze.LoadConfigs(ctx, db)
+	if err != nil || cfg.Int("GRP-IDLE", "days") != 90 || cfg.Int("ACC-STALE", "days") != 60 {
+		t.Errorf("a run would read GRP-IDLE %d, ACC-STALE %d (%v)", cfg.Int("GRP-IDLE", "days"), cfg.Int("ACC-STALE", "days"), err)
+	}
+	if v := value(t, db, "rule.GRP-IDLE.days"); v.IsDefault || v.Value != 90 || v.Group != "体检规则" {
+		t.Errorf("listed as %+v", v)
+	}
 }
