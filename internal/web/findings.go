@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"slices"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -102,6 +103,55 @@ type findingData struct {
 	F         analyze.Finding
 	Evidence  []kv
 	CanReview bool
+	Overlap   *overlapView // GRP-DUP: who is in which of the groups
+}
+
+// overlapView is the members of a cluster of overlapping groups: one row a member, one column a
+// group, those in every group first, so the office sees who would be merged with whom.
+type overlapView struct {
+	Groups []analyze.AssetRef
+	Rows   []overlapRow
+	Common int // members in every group
+}
+
+type overlapRow struct {
+	Name, Code, Unit string
+	In               []bool
+	All              bool
+}
+
+// clusterMembers builds the overlap view from the groups' member lists, read with the caller's
+// scope like any member list.
+func (s *Server) clusterMembers(r *http.Request, p org.Principal, groups []analyze.AssetRef) (*overlapView, error) {
+	v := &overlapView{Groups: groups}
+	index := map[string]int{}
+	for gi, g := range groups {
+		members, _, err := s.Catalog.Members(r.Context(), p, g.ID, org.Page{Limit: org.MaxPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			key := m.PersonCode
+			if key == "" {
+				key = "ext:" + m.Name
+			}
+			i, ok := index[key]
+			if !ok {
+				i = len(v.Rows)
+				index[key] = i
+				v.Rows = append(v.Rows, overlapRow{Name: m.Name, Code: m.PersonCode, Unit: m.UnitName, In: make([]bool, len(groups))})
+			}
+			v.Rows[i].In[gi] = true
+		}
+	}
+	for i := range v.Rows {
+		v.Rows[i].All = !slices.Contains(v.Rows[i].In, false)
+		if v.Rows[i].All {
+			v.Common++
+		}
+	}
+	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].All && !v.Rows[j].All })
+	return v, nil
 }
 
 type kv struct{ K, V string }
@@ -122,7 +172,14 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, p org.Pri
 		s.fail(w, r, err)
 		return
 	}
-	v := view{Title: f.Title, Active: "findings", Data: findingData{F: f, Evidence: evidenceRows(f.Evidence), CanReview: p.Can(org.PermCatalogReview)}}
+	d := findingData{F: f, Evidence: evidenceRows(f.Evidence), CanReview: p.Can(org.PermCatalogReview)}
+	if f.RuleID == "GRP-DUP" {
+		if d.Overlap, err = s.clusterMembers(r, p, f.Assets); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	v := view{Title: f.Title, Active: "findings", Data: d}
 	status := http.StatusOK
 	if ferr != nil {
 		if httpx.Status(ferr) == http.StatusInternalServerError {

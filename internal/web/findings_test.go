@@ -59,9 +59,26 @@ func (fx *fixture) testFindings(t *testing.T) {
 	if len(rows) != all+1 || rows[0][2] != "规则" {
 		t.Fatalf("export has %d rows, want %d findings and a header", len(rows), all)
 	}
+	// An overlapping-groups finding lists who is in which group, those in all of them first.
+	var dup int64
+	fx.db.QueryRow(`SELECT id FROM findings WHERE rule_id = 'GRP-DUP' AND resolved_run_id IS NULL ORDER BY id LIMIT 1`).Scan(&dup)
+	if dup == 0 {
+		t.Fatal("the demo has no GRP-DUP finding")
+	}
+	r := admin.get(t, "/findings/"+strconv.FormatInt(dup, 10))
+	common := regexp.MustCompile(`(\d+) 人同时在所有群中`).FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="overlap"`) || common == nil || common[1] == "0" ||
+		strings.Count(r.Body, `<tr class="common">`) != atoi(common[1]) {
+		t.Errorf("GRP-DUP finding page: %d, members in common %v", r.Status, common)
+	}
 	for _, bad := range []string{"/findings?rule=NOPE", "/findings/export?rule=NOPE", "/findings?severity=x", "/findings?status=x", "/findings/abc"} {
 		if r := admin.get(t, bad); r.Status != http.StatusBadRequest {
 			t.Errorf("GET %s = %d, want 400", bad, r.Status)
 		}
 	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
