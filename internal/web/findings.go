@@ -2,10 +2,10 @@ package web
 
 import (
 	"encoding/json"
-	"slices"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
