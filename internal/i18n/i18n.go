@@ -42,3 +42,12 @@ func FromRequest(r *http.Request) Lang {
 	}
 	return ZH
 }
+
+// Add merges entries into the English catalogue. Capabilities keep their entries in files of
+// their own (en_ledger.go, …) and add them from init, so that they are not all edited in one map.
+// A later entry for the same text wins.
+func Add(entries map[string]string) {
+	for k, v := range entries {
+		en[k] = v
+	}
+}

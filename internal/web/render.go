@@ -170,9 +170,12 @@ func nav(p org.Principal) []navItem {
 	if p.Can(org.PermActivityIngest) {
 		items = append(items, navItem{Key: "activity", Label: "活动数据导入", Href: "/activity/import"})
 	}
-	for _, s := range []string{"整改台账", "检查抽查", "专项行动"} {
-		items = append(items, navItem{Label: s, Soon: true})
+	if p.Can(org.PermCatalogRead) {
+		items = append(items, navItem{Key: "ledger", Label: "整改台账", Href: "/ledger"})
+		items = append(items, navItem{Key: "inspections", Label: "检查抽查", Href: "/inspections"})
 	}
+	items = append(items, navItem{Key: "campaigns", Label: "专项行动", Href: "/campaigns"})
+	items = append(items, navItem{Key: "notifications", Label: "我的提醒", Href: "/notifications"})
 	return items
 }
 

@@ -86,4 +86,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /audit", s.page(org.PermAuditRead, s.auditLog))
 	mux.Handle("GET /audit/verify", s.page(org.PermAuditRead, s.auditVerify))
+
+	// Supervision (issue 6): each capability registers its own routes from its own file.
+	s.ledgerRoutes(mux)
+	s.inspectionRoutes(mux)
+	s.campaignRoutes(mux)
+	s.notificationRoutes(mux)
 }
