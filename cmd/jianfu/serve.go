@@ -78,6 +78,8 @@ func housekeeping(ctx context.Context, db *store.DB, authSvc *auth.Service, log 
 		} else if n > 0 {
 			log.Info("purged raw message rows", "count", n, "older_than_days", set.RawDays)
 		}
+		escalate(ctx, db, log)
+		digest(ctx, db, log, "")
 		if err := burden.Warm(ctx, db); err != nil {
 			log.Warn("warm dashboards", "err", err)
 		}

@@ -85,6 +85,14 @@ var baseDefs = []Def{
 		Default: 0, Basis: "数据最小化原则"},
 	{Key: activity.KeyRawDays, Label: "逐条消息记录保留天数", Help: "超过该天数的逐条消息记录每日自动清除,每日汇总不受影响", Integer: true, Min: 1, Max: 3650,
 		Default: activity.DefaultRawDays, Basis: "数据最小化原则"},
+	{Key: "ledger.remind_days", Label: "逾期后提醒责任人(工作日)", Help: "整改事项逾期多少个工作日后提醒责任人", Integer: true, Min: 0, Max: 60,
+		Default: 0, Basis: "本平台默认", Group: "整改台账"},
+	{Key: "ledger.head_days", Label: "逾期后提醒单位负责人(工作日)", Help: "逾期多少个工作日后提醒责任单位的联络员", Integer: true, Min: 0, Max: 60,
+		Default: 3, Basis: "本平台默认", Group: "整改台账"},
+	{Key: "ledger.talk_days", Label: "逾期后记录约谈提醒(工作日)", Help: "逾期多少个工作日后记录约谈提醒", Integer: true, Min: 0, Max: 120,
+		Default: 7, Basis: "对整改不力的单位约谈提醒(专项整治方案)", Group: "整改台账"},
+	{Key: "ledger.notice_days", Label: "逾期后记录通报批评(工作日)", Help: "逾期多少个工作日后记录通报批评", Integer: true, Min: 0, Max: 250,
+		Default: 15, Basis: "对整改不力的单位通报批评(专项整治方案)", Group: "整改台账"},
 }
 
 // Value is a setting with its current value.
