@@ -109,6 +109,7 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			{"GRP-AFTERHOURS", got["GRP-AFTERHOURS"], act.AfterHoursGroups},
 			{"GRP-FORCED", got["GRP-FORCED"], act.DemandGroups},
 			{"APP-LOWUSE", got["APP-LOWUSE"], tr.LowUseApps},
+			{"ACC-LOWUSE", got["ACC-LOWUSE"], tr.LowUseAccounts},
 		}
 		for _, c := range cases {
 			p, r, fp, fn := score(c.got, c.truth)
