@@ -469,5 +469,6 @@ var en = map[string]string{
 	"只列出前 200 行。": "Only the first 200 rows are listed.",
 	"成员重叠情况":      "Members in common",
 	"共 %d 人,其中 %d 人同时在所有群中。": "%d members, %d of them in every group.",
-	"我的提醒": "My reminders",
+	"我的提醒":   "My reminders",
+	"群机器人设置": "Group chat robots",
 }

@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -435,4 +437,119 @@ func TestBrowserBurden(t *testing.T) {
 		t.Errorf("staff's groups table has %d rows (%v)", n, err)
 	}
 	webtest.Screenshot(t, b, "burden-me")
+}
+
+// TestBrowserLedger walks a health-check finding through the rectification ledger: the office
+// converts it with a responsible person and a deadline, starts the work, uploads a screenshot as
+// evidence and submits it for acceptance; the deputy director (another reviewing user) accepts
+// it, and the item reads 已销号 on its page and in the list.
+func TestBrowserLedger(t *testing.T) {
+	db := storetest.SQLite(t)
+	srv := demoServer(t, db)
+	if _, err := analyze.Run(context.Background(), db, org.System, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// An open finding, and someone on the books in its unit's subtree to answer for it.
+	var findingID int64
+	var person string
+	must(t, db.QueryRow(`SELECT f.id, (SELECT min(p.code) FROM people p JOIN units pu ON pu.id = p.unit_id
+		WHERE pu.path LIKE u.path || '%' AND p.status = 'active') AS person
+		FROM findings f JOIN units u ON u.id = f.unit_id
+		WHERE f.status IN ('new', 'confirmed') AND f.resolved_run_id IS NULL
+		AND EXISTS (SELECT 1 FROM people p JOIN units pu ON pu.id = p.unit_id WHERE pu.path LIKE u.path || '%' AND p.status = 'active')
+		ORDER BY f.id LIMIT 1`).Scan(&findingID, &person))
+	// A 2×2 greyscale PNG: the screenshot of the fix.
+	evidence := filepath.Join(t.TempDir(), "整改截图.png")
+	must(t, os.WriteFile(evidence, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\b\x00\x00\x00\x00W\xddR\xf8"+
+		"\x00\x00\x00\x12IDATx\x9cb:\xc1\xc0\xc0\xc0\x00\b\x00\x00\xff\xff\x03\xfa\x00\xcb\xbe\x1b\x99\xaf\x00\x00\x00\x00IEND\xaeB`\x82"), 0o600))
+
+	b := webtest.Browser(t)
+	webtest.FailOnConsoleErrors(t, b)
+	login := func(name string) {
+		t.Helper()
+		must(t, chromedp.Do(b,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("username")),
+			chromedp.SendKeys(chromedp.ID("username"), name),
+			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+			chromedp.Click(chromedp.ID("login")),
+			chromedp.WaitVisible(chromedp.ID("logout")),
+		))
+	}
+	// The page before a click is marked, so that waiting for the next page's message does not
+	// find the one of the page being left.
+	mark := chromedp.Evaluate[chromedp.Void](`document.body.dataset.left = '1'`)
+	arrived := chromedp.WaitVisible(chromedp.CSS("body:not([data-left]) .flash.ok"))
+	status := func() string { t.Helper(); return text(t, b, "#status") }
+
+	login("office")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/findings/"+strconv.FormatInt(findingID, 10)),
+		chromedp.WaitVisible(chromedp.ID("to-ledger")),
+		chromedp.SendKeys(chromedp.ID("ledger-person"), person),
+		chromedp.SetValue(chromedp.ID("ledger-workdays"), "15"),
+		chromedp.SendKeys(chromedp.ID("ledger-measures"), "指定群主,清理已调离成员"),
+		mark,
+		chromedp.Click(chromedp.ID("to-ledger-submit")),
+		arrived,
+	))
+	item, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
+	must(t, err)
+	if !strings.HasPrefix(item, "/ledger/") || status() != "待整改" || !strings.Contains(text(t, b, "main h1"), "ZG-") {
+		t.Fatalf("after converting: at %s, heading %q", item, text(t, b, "main h1"))
+	}
+	webtest.Screenshot(t, b, "ledger-converted")
+
+	must(t, chromedp.Do(b,
+		chromedp.SendKeys(chromedp.ID("start-progress"), "已通知群主整改"),
+		mark,
+		chromedp.Click(chromedp.ID("start")),
+		arrived,
+	))
+	if s := status(); s != "整改中" {
+		t.Fatalf("after starting the item reads %q", s)
+	}
+	must(t, chromedp.Do(b,
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{evidence}),
+		mark,
+		chromedp.Click(chromedp.ID("upload")),
+		arrived,
+	))
+	if a := text(t, b, "#attachments tbody"); !strings.Contains(a, "整改截图.png") {
+		t.Fatalf("after uploading the attachments read %q", a)
+	}
+	must(t, chromedp.Do(b,
+		chromedp.SendKeys(chromedp.ID("completion"), "已指定群主并清理成员,见截图"),
+		mark,
+		chromedp.Click(chromedp.ID("submit")),
+		arrived,
+		chromedp.WaitVisible(chromedp.ID("self-fixed")),
+	))
+	if s := status(); s != "待验收" {
+		t.Fatalf("after submitting the item reads %q", s)
+	}
+	webtest.Screenshot(t, b, "ledger-submitted")
+	must(t, chromedp.Do(b, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username"))))
+
+	login("lead_office")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+item),
+		chromedp.WaitVisible(chromedp.ID("verify")),
+		chromedp.SendKeys(chromedp.ID("verify-note"), "材料齐全,同意销号"),
+		mark,
+		chromedp.Click(chromedp.ID("verify")),
+		arrived,
+	))
+	if s := status(); s != "已销号" {
+		t.Fatalf("after accepting the item reads %q", s)
+	}
+	number := strings.Fields(text(t, b, "main h1"))[0]
+	webtest.Screenshot(t, b, "ledger-closed")
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/ledger?status=closed"),
+		chromedp.WaitVisible(chromedp.CSS("#ledger tbody tr")),
+	))
+	if row := text(t, b, "#ledger tbody"); !strings.Contains(row, number) || !strings.Contains(row, "已销号") {
+		t.Fatalf("the closed list reads %q, want %s 已销号", row, number)
+	}
 }

@@ -104,6 +104,9 @@ type findingData struct {
 	Evidence  []kv
 	CanReview bool
 	Overlap   *overlapView // GRP-DUP: who is in which of the groups
+	Convert   convertForm  // the form turning the finding into a ledger item
+	LedgerID  int64        // the ledger item the finding was converted into
+	LedgerNo  string
 }
 
 // overlapView is the members of a cluster of overlapping groups: one row a member, one column a
@@ -167,12 +170,18 @@ func (s *Server) finding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, p org.Principal, id int64, ferr error) {
+	s.renderFindingForm(w, r, p, id, ferr, convertForm{Workdays: "10"})
+}
+
+// renderFindingForm is renderFinding with the conversion form as typed, its error beside the field.
+func (s *Server) renderFindingForm(w http.ResponseWriter, r *http.Request, p org.Principal, id int64, ferr error, cf convertForm) {
 	f, err := analyze.Get(r.Context(), s.DB, p, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := findingData{F: f, Evidence: evidenceRows(f.Evidence), CanReview: p.Can(org.PermCatalogReview)}
+	d := findingData{F: f, Evidence: evidenceRows(f.Evidence), CanReview: p.Can(org.PermCatalogReview), Convert: cf}
+	d.LedgerID, d.LedgerNo = s.ledgerOfFinding(r, id)
 	if f.RuleID == "GRP-DUP" {
 		if d.Overlap, err = s.clusterMembers(r, p, f.Assets); err != nil {
 			s.fail(w, r, err)
@@ -187,6 +196,9 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, p org.Pri
 			return
 		}
 		status, v.Error = httpx.Status(ferr), httpx.Message(ferr)
+		if f := httpx.Field(ferr); f != "" {
+			v.FieldErr = map[string]string{f: v.Error}
+		}
 	}
 	s.render(w, r, status, "finding", v)
 }
