@@ -15,6 +15,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/config"
 	"github.com/jianfu-gov/jianfu/internal/demo"
 	"github.com/jianfu-gov/jianfu/internal/ingest"
+	"github.com/jianfu-gov/jianfu/internal/rectify"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -66,6 +67,7 @@ func runDemo(ctx context.Context, args []string) error {
 		*days = demo.ActivityDays(p)
 	}
 	messages := 0
+	var sup *demo.SupervisionResult
 	if *days > 0 && *ndjson != "" {
 		n, err := writeActivityFiles(*ndjson, demo.Options{Preset: p, Seed: *seed}, *days)
 		if err != nil {
@@ -78,9 +80,19 @@ func runDemo(ctx context.Context, args []string) error {
 			return fmt.Errorf("生成活动数据失败: %w", err)
 		}
 		messages = truth.Messages
+		if sup, err = demo.LoadSupervision(ctx, db, demo.Options{Preset: p, Seed: *seed, Password: *password}); err != nil {
+			return fmt.Errorf("生成监督数据失败: %w", err)
+		}
+		res.Users += len(sup.Logins)
+		res.Logins = append(res.Logins, sup.Logins...)
 	}
 	fmt.Fprintf(os.Stderr, "\n演示数据已生成(%s,%.1f 秒):%d 个单位,%d 名人员,%d 个用户;%d 个应用,%d 个公众号,%d 个工作群组(%d 人次);%d 天的活动数据(%d 条消息);数据库 %s\n",
 		p, time.Since(start).Seconds(), res.Units, res.People, res.Users, res.Apps, res.Accounts, res.Groups, res.Members, *days, messages, config.Redact(c.db))
+	if sup != nil {
+		fmt.Fprintf(os.Stderr, "监督数据:体检问题 %d 个;整改台账 %d 项(待整改 %d、整改中 %d、待验收 %d、已销号 %d,截至 %s 逾期 %d 项);专项行动报送 %d 份;抽查对象 %d 个\n",
+			sup.Findings, sup.Items, sup.ByStatus[rectify.Pending], sup.ByStatus[rectify.InProgress], sup.ByStatus[rectify.Review], sup.ByStatus[rectify.Closed],
+			demo.SupervisionDate.Format("2006-01-02"), sup.Overdue, sup.Submissions, sup.Targets)
+	}
 	if *noServe {
 		printLogins(res, *password)
 		return nil
