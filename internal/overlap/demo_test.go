@@ -1,7 +1,8 @@
-package overlap
+package overlap_test
 
 import (
 	"cmp"
+	"github.com/jianfu-gov/jianfu/internal/overlap"
 	"os"
 	"runtime"
 	"slices"
@@ -60,7 +61,7 @@ func TestDemoTruth(t *testing.T) {
 		memberships += len(s)
 	}
 	start := time.Now()
-	pairs, err := Find(d.sets, dupJaccard, dupContainment, dupMinSize)
+	pairs, err := overlap.Find(d.sets, dupJaccard, dupContainment, dupMinSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +72,9 @@ func TestDemoTruth(t *testing.T) {
 	score(t, d, pairs, "province")
 }
 
-// score compares the pairs Find reported on a demo with its planted truth, logs precision and
+// score compares the pairs overlap.Find reported on a demo with its planted truth, logs precision and
 // recall, and fails unless both are 1 and no near miss was reported.
-func score(t *testing.T, d *demoData, pairs []Pair, preset string) {
+func score(t *testing.T, d *demoData, pairs []overlap.Pair, preset string) {
 	t.Helper()
 	cluster := map[string]int{} // group code → planted cluster + 1
 	for c, set := range d.truth.DupGroups {
@@ -98,9 +99,9 @@ func score(t *testing.T, d *demoData, pairs []Pair, preset string) {
 			nearReported++
 		}
 	}
-	// Clusters are compared whole: a planted cluster is recalled if Find joins exactly its groups.
+	// overlap.Clusters are compared whole: a planted cluster is recalled if overlap.Find joins exactly its groups.
 	var found []string
-	for _, c := range Clusters(pairs, len(d.sets)) {
+	for _, c := range overlap.Clusters(pairs, len(d.sets)) {
 		var codes []string
 		for _, i := range c {
 			codes = append(codes, d.codes[i])
@@ -176,7 +177,7 @@ func (d *demoData) sample(n int) [][]int32 {
 	return out
 }
 
-// TestDemoSampleMatchesBrute checks Find against the oracle on real-looking data, where the
+// TestDemoSampleMatchesBrute checks overlap.Find against the oracle on real-looking data, where the
 // random families of TestFindMatchesBrute may not reach (post groups of 2,000 members, people in
 // 40 groups).
 func TestDemoSampleMatchesBrute(t *testing.T) {
@@ -189,10 +190,10 @@ func TestDemoSampleMatchesBrute(t *testing.T) {
 	}
 	s := d.sample(2000)
 	for _, th := range [][2]float64{{dupJaccard, dupContainment}, {0.5, 0.6}} {
-		got, _ := Find(s, th[0], th[1], dupMinSize)
-		want, _ := Brute(s, th[0], th[1], dupMinSize)
+		got, _ := overlap.Find(s, th[0], th[1], dupMinSize)
+		want, _ := overlap.Brute(s, th[0], th[1], dupMinSize)
 		if !slices.Equal(got, want) {
-			t.Errorf("thresholds %v: Find %d pairs, Brute %d; %s", th, len(got), len(want), firstDiff(got, want))
+			t.Errorf("thresholds %v: overlap.Find %d pairs, Brute %d; %s", th, len(got), len(want), firstDiff(got, want))
 		}
 		t.Logf("thresholds %v on %d groups: %d pairs", th, len(s), len(want))
 	}
@@ -204,13 +205,13 @@ func BenchmarkFindProvince(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Find(d.sets, dupJaccard, dupContainment, dupMinSize); err != nil {
+		if _, err := overlap.Find(d.sets, dupJaccard, dupContainment, dupMinSize); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkProvinceSample times Brute and Find on the same 2,000 groups, side by side, for the
+// BenchmarkProvinceSample times Brute and overlap.Find on the same 2,000 groups, side by side, for the
 // speed-up of the join over comparing every pair.
 func BenchmarkProvinceSample(b *testing.B) {
 	d, err := province()
@@ -220,8 +221,8 @@ func BenchmarkProvinceSample(b *testing.B) {
 	s := d.sample(2000)
 	for _, f := range []struct {
 		name string
-		f    func([][]int32, float64, float64, int) ([]Pair, error)
-	}{{"Brute", Brute}, {"Find", Find}} {
+		f    func([][]int32, float64, float64, int) ([]overlap.Pair, error)
+	}{{"Brute", overlap.Brute}, {"Find", overlap.Find}} {
 		b.Run(f.name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := f.f(s, dupJaccard, dupContainment, dupMinSize); err != nil {
@@ -233,7 +234,7 @@ func BenchmarkProvinceSample(b *testing.B) {
 }
 
 // TestNational runs GRP-DUP's defaults on the national demo (500k groups, ~10M memberships) and
-// prints wall time and peak heap; it also compares Find with Brute on a 2,000-group sample for the
+// prints wall time and peak heap; it also compares overlap.Find with Brute on a 2,000-group sample for the
 // speed-up. It takes minutes and gigabytes, so it runs only with JIANFU_OVERLAP_NATIONAL=1.
 func TestNational(t *testing.T) {
 	if os.Getenv("JIANFU_OVERLAP_NATIONAL") != "1" {
@@ -255,7 +256,7 @@ func TestNational(t *testing.T) {
 	stop := make(chan struct{})
 	peak := make(chan uint64)
 	go func() {
-		// HeapInuse sampled while Find runs: the demo's own data is already live, so the
+		// HeapInuse sampled while overlap.Find runs: the demo's own data is already live, so the
 		// figure is the whole process's heap at its highest.
 		var top uint64
 		tick := time.NewTicker(20 * time.Millisecond)
@@ -274,7 +275,7 @@ func TestNational(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	pairs, err := Find(d.sets, dupJaccard, dupContainment, dupMinSize)
+	pairs, err := overlap.Find(d.sets, dupJaccard, dupContainment, dupMinSize)
 	took := time.Since(start)
 	close(stop)
 	top := <-peak
@@ -282,7 +283,7 @@ func TestNational(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Find: %d pairs, %d clusters in %v; heap in use before %d MB, peak %d MB (GOMAXPROCS %d)",
-		len(pairs), len(Clusters(pairs, len(d.sets))), took.Round(time.Millisecond),
+		len(pairs), len(overlap.Clusters(pairs, len(d.sets))), took.Round(time.Millisecond),
 		before.HeapInuse>>20, top>>20, runtime.GOMAXPROCS(0))
 	score(t, d, pairs, "national")
 
@@ -293,26 +294,26 @@ func TestNational(t *testing.T) {
 	exact := jaccardOnly(pairs, dupJaccard)
 	hit := 0
 	for _, p := range lsh {
-		if _, ok := slices.BinarySearchFunc(exact, p, func(x, y Pair) int {
+		if _, ok := slices.BinarySearchFunc(exact, p, func(x, y overlap.Pair) int {
 			return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
 		}); ok {
 			hit++
 		}
 	}
-	t.Logf("Jaccard ≥ %.1f: exact %d pairs; MinHash-LSH 16×4 found %d (%d exact) in %v: recall %.4f; LSH time / Find time = %.2f",
+	t.Logf("Jaccard ≥ %.1f: exact %d pairs; MinHash-LSH 16×4 found %d (%d exact) in %v: recall %.4f; LSH time / overlap.Find time = %.2f",
 		dupJaccard, len(exact), len(lsh), hit, lshTook.Round(time.Millisecond), ratio(hit, len(exact)), float64(lshTook)/float64(took))
 
 	s := d.sample(2000)
 	start = time.Now()
-	want, _ := Brute(s, dupJaccard, dupContainment, dupMinSize)
+	want, _ := overlap.Brute(s, dupJaccard, dupContainment, dupMinSize)
 	brute := time.Since(start)
 	start = time.Now()
-	got, _ := Find(s, dupJaccard, dupContainment, dupMinSize)
+	got, _ := overlap.Find(s, dupJaccard, dupContainment, dupMinSize)
 	find := time.Since(start)
 	if !slices.Equal(got, want) {
-		t.Errorf("sample: Find %d pairs, Brute %d", len(got), len(want))
+		t.Errorf("sample: overlap.Find %d pairs, Brute %d", len(got), len(want))
 	}
-	t.Logf("sample of %d groups: Brute %v, Find %v (%.0f×); Brute on all %d groups would take ~%v",
+	t.Logf("sample of %d groups: Brute %v, overlap.Find %v (%.0f×); Brute on all %d groups would take ~%v",
 		len(s), brute, find, float64(brute)/float64(find), len(d.sets),
 		time.Duration(float64(brute)*float64(len(d.sets))*float64(len(d.sets))/float64(len(s)*len(s))).Round(time.Minute))
 }

@@ -1,17 +1,18 @@
-package overlap
+package overlap_test
 
 import (
 	"cmp"
+	"github.com/jianfu-gov/jianfu/internal/overlap"
 	"slices"
 	"testing"
 )
 
 // minHashLSH is the approximate baseline the issue names (MinHash signatures, banded LSH, then
-// exact verification), kept in the tests to measure Find against: bands × rows hash functions;
+// exact verification), kept in the tests to measure overlap.Find against: bands × rows hash functions;
 // a pair with Jaccard J becomes a candidate with probability 1 − (1 − J^rows)^bands, which at
 // 16 × 4 is 0.9998 for J = 0.8. Candidates are verified exactly, so it reports no false positive
 // but may miss pairs. It covers Jaccard only: containment needs LSH Ensemble or similar.
-func minHashLSH(sets [][]int32, jaccard float64, minSize, bands, rows int) []Pair {
+func minHashLSH(sets [][]int32, jaccard float64, minSize, bands, rows int) []overlap.Pair {
 	k := bands * rows
 	type kept struct {
 		in  int
@@ -64,16 +65,16 @@ func minHashLSH(sets [][]int32, jaccard float64, minSize, bands, rows int) []Pai
 			i = j
 		}
 	}
-	var out []Pair
+	var out []overlap.Pair
 	for c := range cand {
 		a, b := keep[c[0]].ids, keep[c[1]].ids
-		shared := intersect(a, b, 0)
-		jac, con := measure(shared, len(a), len(b))
+		shared := overlap.Intersect(a, b, 0)
+		jac, con := overlap.Measure(shared, len(a), len(b))
 		if jac >= jaccard {
-			out = append(out, Pair{A: keep[c[0]].in, B: keep[c[1]].in, Shared: shared, SizeA: len(a), SizeB: len(b), Jaccard: jac, Containment: con})
+			out = append(out, overlap.Pair{A: keep[c[0]].in, B: keep[c[1]].in, Shared: shared, SizeA: len(a), SizeB: len(b), Jaccard: jac, Containment: con})
 		}
 	}
-	sortPairs(out)
+	overlap.SortPairs(out)
 	return out
 }
 
@@ -98,11 +99,11 @@ func mix(x uint64) uint64 {
 }
 
 // jaccardOnly keeps the pairs that pass on Jaccard, to compare with the Jaccard-only baseline.
-func jaccardOnly(ps []Pair, t float64) []Pair {
-	return slices.DeleteFunc(slices.Clone(ps), func(p Pair) bool { return p.Jaccard < t })
+func jaccardOnly(ps []overlap.Pair, t float64) []overlap.Pair {
+	return slices.DeleteFunc(slices.Clone(ps), func(p overlap.Pair) bool { return p.Jaccard < t })
 }
 
-// TestMinHashBaseline checks the baseline against Find on the province demo: everything it
+// TestMinHashBaseline checks the baseline against overlap.Find on the province demo: everything it
 // reports is exact (a subset of Find's Jaccard pairs), and logs its recall.
 func TestMinHashBaseline(t *testing.T) {
 	if testing.Short() {
@@ -112,13 +113,13 @@ func TestMinHashBaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exact, _ := Find(d.sets, dupJaccard, dupContainment, dupMinSize)
+	exact, _ := overlap.Find(d.sets, dupJaccard, dupContainment, dupMinSize)
 	exact = jaccardOnly(exact, dupJaccard)
 	got := minHashLSH(d.sets, dupJaccard, dupMinSize, 16, 4)
 	found := 0
 	for _, p := range got {
 		if !slices.Contains(exact, p) {
-			t.Errorf("baseline reported %+v, which Find does not", p)
+			t.Errorf("baseline reported %+v, which overlap.Find does not", p)
 		}
 		found++
 	}
@@ -126,7 +127,7 @@ func TestMinHashBaseline(t *testing.T) {
 		dupJaccard, len(exact), found, ratio(found, len(exact)))
 }
 
-// BenchmarkProvinceJaccard times Find (which also checks containment) against the MinHash-LSH
+// BenchmarkProvinceJaccard times overlap.Find (which also checks containment) against the MinHash-LSH
 // baseline (Jaccard only) on the whole province, side by side.
 func BenchmarkProvinceJaccard(b *testing.B) {
 	d, err := province()
@@ -135,7 +136,7 @@ func BenchmarkProvinceJaccard(b *testing.B) {
 	}
 	b.Run("Find", func(b *testing.B) {
 		for b.Loop() {
-			Find(d.sets, dupJaccard, dupContainment, dupMinSize)
+			overlap.Find(d.sets, dupJaccard, dupContainment, dupMinSize)
 		}
 	})
 	b.Run("MinHashLSH", func(b *testing.B) {

@@ -1,8 +1,9 @@
-package overlap
+package overlap_test
 
 import (
 	"errors"
 	"fmt"
+	"github.com/jianfu-gov/jianfu/internal/overlap"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -90,19 +91,19 @@ func TestFindMatchesBrute(t *testing.T) {
 		name := fmt.Sprintf("seed%d_n%d_u%d_max%d_j%.3f_c%.3f_min%d", seed, n, u, maxSize, th[0], th[1], minSize)
 		t.Run(name, func(t *testing.T) {
 			before := clone(sets)
-			got, err := Find(sets, th[0], th[1], minSize)
+			got, err := overlap.Find(sets, th[0], th[1], minSize)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := Brute(sets, th[0], th[1], minSize)
+			want, err := overlap.Brute(sets, th[0], th[1], minSize)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(got, want) {
-				t.Fatalf("Find found %d pairs, Brute %d; first difference: %s", len(got), len(want), firstDiff(got, want))
+				t.Fatalf("overlap.Find found %d pairs, overlap.Brute %d; first difference: %s", len(got), len(want), firstDiff(got, want))
 			}
 			if !equalSets(sets, before) {
-				t.Fatal("Find changed its input")
+				t.Fatal("overlap.Find changed its input")
 			}
 			total += len(want)
 		})
@@ -122,7 +123,7 @@ func equalSets(a, b [][]int32) bool {
 	return slices.EqualFunc(a, b, func(x, y []int32) bool { return slices.Equal(x, y) })
 }
 
-func firstDiff(got, want []Pair) string {
+func firstDiff(got, want []overlap.Pair) string {
 	for i := range max(len(got), len(want)) {
 		switch {
 		case i >= len(got):
@@ -174,7 +175,7 @@ func TestThresholdBoundaries(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sets := [][]int32{tc.a, tc.b}
-			for _, f := range []func([][]int32, float64, float64, int) ([]Pair, error){Find, Brute} {
+			for _, f := range []func([][]int32, float64, float64, int) ([]overlap.Pair, error){overlap.Find, overlap.Brute} {
 				got, err := f(sets, 0.8, 0.9, tc.minSize)
 				if err != nil {
 					t.Fatal(err)
@@ -193,26 +194,26 @@ func TestThresholdBoundaries(t *testing.T) {
 func TestBadThresholds(t *testing.T) {
 	sets := [][]int32{ids(0, 5), ids(0, 5)}
 	for _, th := range [][2]float64{{0, 0.9}, {0.8, 0}, {-1, 0.9}, {1.01, 0.9}, {0.8, math.NaN()}, {math.Inf(1), 0.9}} {
-		for _, f := range []func([][]int32, float64, float64, int) ([]Pair, error){Find, Brute} {
+		for _, f := range []func([][]int32, float64, float64, int) ([]overlap.Pair, error){overlap.Find, overlap.Brute} {
 			got, err := f(sets, th[0], th[1], 2)
-			if !errors.Is(err, ErrThreshold) || got != nil {
+			if !errors.Is(err, overlap.ErrThreshold) || got != nil {
 				t.Errorf("thresholds %v: %v, %v; want ErrThreshold", th, got, err)
 			}
 		}
 	}
-	if got, err := Find(nil, 0.8, 0.9, 2); err != nil || got != nil {
+	if got, err := overlap.Find(nil, 0.8, 0.9, 2); err != nil || got != nil {
 		t.Errorf("no sets: %v, %v", got, err)
 	}
 }
 
 func TestClusters(t *testing.T) {
-	pairs := []Pair{{A: 5, B: 7}, {A: 1, B: 2}, {A: 0, B: 5}, {A: 2, B: 9}, {A: 3, B: 99}}
-	got := Clusters(pairs, 10)
+	pairs := []overlap.Pair{{A: 5, B: 7}, {A: 1, B: 2}, {A: 0, B: 5}, {A: 2, B: 9}, {A: 3, B: 99}}
+	got := overlap.Clusters(pairs, 10)
 	want := [][]int{{0, 5, 7}, {1, 2, 9}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
-		t.Errorf("Clusters = %v, want %v", got, want)
+		t.Errorf("overlap.Clusters = %v, want %v", got, want)
 	}
-	if got := Clusters(nil, 3); len(got) != 0 {
+	if got := overlap.Clusters(nil, 3); len(got) != 0 {
 		t.Errorf("no pairs: %v", got)
 	}
 }
