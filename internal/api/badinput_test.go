@@ -2,15 +2,19 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/analyze"
+	"github.com/jianfu-gov/jianfu/internal/catalog"
+	"github.com/jianfu-gov/jianfu/internal/inspect"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // TestBadInput sends malformed and rule-breaking requests as the administrator (who may do
@@ -587,6 +591,385 @@ func TestBadInput(t *testing.T) {
 		{"dismiss: unknown field", func(fx *fixture) req {
 			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/dismiss"), body: map[string]any{"reason": "线下已登记群主", "why": "x"}}
 		}, 400, "invalid", "why"},
+		// The ledger. LA is 甲一站's pending item.
+		{"ledger: unknown source", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?source=rumour"} }, 400, "invalid", "source"},
+		{"ledger: unknown status", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?status=open"} }, 400, "invalid", "status"},
+		{"ledger: overdue=maybe", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?overdue=maybe"} }, 400, "invalid", "overdue"},
+		{"ledger: due_this_week=2", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?due_this_week=2"} }, 400, "invalid", "due_this_week"},
+		{"ledger: unit_id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?unit_id=abc"} }, 400, "invalid", "unit_id"},
+		{"ledger: unknown unit", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?unit_id=999999"} }, 400, "invalid", "unit_id"},
+		{"ledger: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?limit=0"} }, 400, "invalid", "limit"},
+		{"ledger: q too long", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger?q=" + strings.Repeat("a", 101)} }, 400, "invalid", "q"},
+		{"ledger: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger/abc"} }, 400, "invalid", "id"},
+		{"ledger: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/ledger/999999"} }, 404, "not_found", ""},
+		{"ledger create: title missing", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "")
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "title"},
+		{"ledger create: title not a string", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "")
+			b["title"] = 5
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "title"},
+		{"ledger create: unknown source", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["source"] = "rumour"
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "source"},
+		{"ledger create: unit missing", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			delete(b, "unit_id")
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "unit_id"},
+		{"ledger create: unknown unit", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["unit_id"] = 999999
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "unit_id"},
+		{"ledger create: responsible person missing", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			delete(b, "responsible_person_id")
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "responsible_person_id"},
+		{"ledger create: responsible person of another unit", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/ledger", body: ledgerBodyFor(fx, "ZA-1", "P-B1-1", "某问题")}
+		}, 400, "invalid", "responsible_person_id"},
+		{"ledger create: asset of another unit", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["asset_id"] = fx.assets["GRP-B1"].ID
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "asset_id"},
+		{"ledger create: lead unit not a department", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["lead_unit_id"] = unit(fx, "DD-A")
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "lead_unit_id"},
+		{"ledger create: both deadlines", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["deadline"] = "2100-01-04"
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "deadline"},
+		{"ledger create: no deadline", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			delete(b, "deadline_workdays")
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "deadline"},
+		{"ledger create: deadline 2026-02-30", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			delete(b, "deadline_workdays")
+			b["deadline"] = "2026-02-30"
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "deadline"},
+		{"ledger create: deadline passed", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			delete(b, "deadline_workdays")
+			b["deadline"] = "2020-01-06"
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "deadline"},
+		{"ledger create: 999 working days", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["deadline_workdays"] = 999
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "deadline_workdays"},
+		{"ledger create: unknown field", func(fx *fixture) req {
+			b := ledgerBodyFor(fx, "ZA-1", "P-A1-1", "某问题")
+			b["status"] = "closed"
+			return req{method: "POST", path: "/api/v1/ledger", body: b}
+		}, 400, "invalid", "status"},
+		{"ledger: unknown action", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/close"), body: map[string]string{"text": "x"}}
+		}, 400, "invalid", "action"},
+		{"ledger action: id abc", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/ledger/abc/start", body: map[string]string{}}
+		}, 400, "invalid", "id"},
+		{"ledger action: unknown id", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/ledger/999999/start", body: map[string]string{}}
+		}, 404, "not_found", ""},
+		{"ledger action: text not a string", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/start"), body: map[string]any{"text": 1}}
+		}, 400, "invalid", "text"},
+		{"ledger action: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/start"), body: map[string]any{"note": "开始"}}
+		}, 400, "invalid", "note"},
+		{"ledger action: empty progress", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/progress"), body: map[string]any{"text": " "}}
+		}, 400, "invalid", "text"},
+		{"ledger action: reject without reason", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/reject"), body: map[string]any{}}
+		}, 400, "invalid", "text"},
+		{"ledger action: text with a control character", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/start"), body: map[string]any{"text": "开始\a"}}
+		}, 400, "invalid", "text"},
+		{"ledger action: submit a pending item", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/submit"), body: map[string]any{"text": "已完成"}}
+		}, 409, "conflict", ""},
+		{"ledger action: verify a pending item", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/verify"), body: map[string]any{}}
+		}, 409, "conflict", ""},
+		{"ledger comment: empty", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/comments"), body: map[string]any{"body": ""}}
+		}, 400, "invalid", "body"},
+		{"ledger comment: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/comments"), body: map[string]any{"text": "评论"}}
+		}, 400, "invalid", "text"},
+		{"ledger attachment: no filename", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/attachments"), body: testPDF, contentType: "application/pdf"}
+		}, 400, "invalid", "filename"},
+		{"ledger attachment: not a known type", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/attachments?filename=a.exe"), body: []byte("MZ\x90\x00"), contentType: "application/octet-stream"}
+		}, 400, "invalid", "file"},
+		{"ledger attachment: empty", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/attachments?filename=a.pdf"), body: []byte{}, contentType: "application/pdf"}
+		}, 400, "invalid", "file"},
+		{"ledger attachment: aid abc", func(fx *fixture) req { return req{method: "GET", path: ledgerURL(fx, "LA", "/attachments/abc")} }, 400, "invalid", "aid"},
+		{"ledger attachment: unknown aid", func(fx *fixture) req { return req{method: "GET", path: ledgerURL(fx, "LA", "/attachments/999999")} }, 404, "not_found", ""},
+		{"accountability: unknown kind", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/accountability"), body: map[string]any{"kind": "fine", "note": "罚款"}}
+		}, 400, "invalid", "kind"},
+		{"accountability: note missing", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/accountability"), body: map[string]any{"kind": "talk"}}
+		}, 400, "invalid", "note"},
+		{"accountability: on in the future", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/accountability"), body: map[string]any{"kind": "talk", "note": "约谈", "on": "2100-01-04"}}
+		}, 400, "invalid", "on"},
+		{"accountability: on 2026-13-01", func(fx *fixture) req {
+			return req{method: "POST", path: ledgerURL(fx, "LA", "/accountability"), body: map[string]any{"kind": "talk", "note": "约谈", "on": "2026-13-01"}}
+		}, 400, "invalid", "on"},
+		{"convert: finding id abc", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/abc/ledger", body: map[string]any{}}
+		}, 400, "invalid", "id"},
+		{"convert: unknown finding", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/findings/999999/ledger", body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline_workdays": 5}}
+		}, 404, "not_found", ""},
+		{"convert: responsible person missing", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/ledger"), body: map[string]any{"deadline_workdays": 5}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"convert: deadline 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: findingURL(fx, "GRP-NOOWNER", "FND-A", "/ledger"),
+				body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline": "2026-02-30"}}
+		}, 400, "invalid", "deadline"},
+		// Inspections. 运行中的抽查 is in progress, 另一计划 too; 草稿计划 is a draft.
+		{"inspections: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspections?limit=0"} }, 400, "invalid", "limit"},
+		{"inspection: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspections/abc"} }, 400, "invalid", "id"},
+		{"inspection: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspections/999999"} }, 404, "not_found", ""},
+		{"plan: unknown kind", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.Kind = "audit"
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "kind"},
+		{"plan: name missing", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspections", body: planInput(fx, "")}
+		}, 400, "invalid", "name"},
+		{"plan: ratio 2", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.Ratio = 2
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "ratio"},
+		{"plan: one inspector per target", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.PerTarget = 1
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "per_target"},
+		{"plan: unknown asset kind", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.AssetKinds = []catalog.Kind{"website"}
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "asset_kinds"},
+		{"plan: no checklist", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.Items = nil
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "items"},
+		{"plan: checklist code twice", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.Items[1].Code = in.Items[0].Code
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "items[2]"},
+		{"plan: unknown unit", func(fx *fixture) req {
+			in := planInput(fx, "新计划")
+			in.UnitID = 999999
+			return req{method: "POST", path: "/api/v1/inspections", body: in}
+		}, 400, "invalid", "unit_id"},
+		{"plan: ratio not a number", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspections", body: map[string]any{"name": "新计划", "ratio": "10%"}}
+		}, 400, "invalid", "ratio"},
+		{"draw: seed too long", func(fx *fixture) req {
+			return req{method: "POST", path: planURL(fx, "草稿计划", "/draw"), body: map[string]any{"seed": strings.Repeat("种", 201)}}
+		}, 400, "invalid", "seed"},
+		{"draw: seed not a string", func(fx *fixture) req {
+			return req{method: "POST", path: planURL(fx, "草稿计划", "/draw"), body: map[string]any{"seed": 42}}
+		}, 400, "invalid", "seed"},
+		{"draw: a plan drawn already", func(fx *fixture) req {
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/draw"), body: map[string]any{}}
+		}, 409, "conflict", ""},
+		{"draw: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/draws/abc"} }, 400, "invalid", "id"},
+		{"draw: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/draws/999999"} }, 404, "not_found", ""},
+		{"start: a plan in progress", func(fx *fixture) req { return req{method: "POST", path: planURL(fx, "运行中的抽查", "/start")} }, 409, "conflict", ""},
+		{"start: a draft without targets", func(fx *fixture) req { return req{method: "POST", path: planURL(fx, "草稿计划", "/start")} }, 400, "invalid", ""},
+		{"finish: results missing", func(fx *fixture) req { return req{method: "POST", path: planURL(fx, "运行中的抽查", "/finish")} }, 409, "conflict", ""},
+		{"result: target missing", func(fx *fixture) req {
+			_, item := planTargetItem(fx, "运行中的抽查")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"item_id": item, "outcome": "pass"}}
+		}, 400, "invalid", "target_id"},
+		{"result: item missing", func(fx *fixture) req {
+			target, _ := planTargetItem(fx, "运行中的抽查")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": target, "outcome": "pass"}}
+		}, 400, "invalid", "item_id"},
+		{"result: unknown outcome", func(fx *fixture) req {
+			target, item := planTargetItem(fx, "运行中的抽查")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": target, "item_id": item, "outcome": "ok"}}
+		}, 400, "invalid", "outcome"},
+		{"result: fail without a note", func(fx *fixture) req {
+			target, item := planTargetItem(fx, "运行中的抽查")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": target, "item_id": item, "outcome": "fail"}}
+		}, 400, "invalid", "note"},
+		{"result: target of another plan", func(fx *fixture) req {
+			target, item := planTargetItem(fx, "另一计划")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": target, "item_id": item, "outcome": "pass"}}
+		}, 400, "invalid", "target_id"},
+		{"result: item of another plan", func(fx *fixture) req {
+			target, _ := planTargetItem(fx, "运行中的抽查")
+			_, item := planTargetItem(fx, "另一计划")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": target, "item_id": item, "outcome": "pass"}}
+		}, 400, "invalid", "item_id"},
+		{"result: unknown target", func(fx *fixture) req {
+			_, item := planTargetItem(fx, "运行中的抽查")
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": 999999, "item_id": item, "outcome": "pass"}}
+		}, 404, "not_found", ""},
+		{"failed: id 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspections/0/failed"} }, 400, "invalid", "id"},
+		// Campaigns. The fixture's campaign is 甲市支队's, with 实施方案 owed by 大队.
+		{"campaigns: offset -1", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns?offset=-1"} }, 400, "invalid", "offset"},
+		{"campaign: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns/abc"} }, 400, "invalid", "id"},
+		{"campaign: unknown id", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns/999999"} }, 404, "not_found", ""},
+		{"campaign: name missing", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/campaigns", body: campaignBodyFor(fx, "", "ZD")}
+		}, 400, "invalid", "name"},
+		{"campaign: year 1999", func(fx *fixture) req {
+			b := campaignBodyFor(fx, "专项行动", "ZD")
+			b["year"] = 1999
+			return req{method: "POST", path: "/api/v1/campaigns", body: b}
+		}, 400, "invalid", "year"},
+		{"campaign: three phases", func(fx *fixture) req {
+			b := campaignBodyFor(fx, "专项行动", "ZD")
+			b["phases"] = campaignPhases()[:3]
+			return req{method: "POST", path: "/api/v1/campaigns", body: b}
+		}, 400, "invalid", "phases"},
+		{"campaign: phase date 2026-02-30", func(fx *fixture) req {
+			b := campaignBodyFor(fx, "专项行动", "ZD")
+			ph := campaignPhases()
+			ph[1]["start"] = "2026-02-30"
+			b["phases"] = ph
+			return req{method: "POST", path: "/api/v1/campaigns", body: b}
+		}, 400, "invalid", "phases[1].start"},
+		{"campaign: phases overlap", func(fx *fixture) req {
+			b := campaignBodyFor(fx, "专项行动", "ZD")
+			ph := campaignPhases()
+			ph[2]["start"] = ph[1]["end"]
+			b["phases"] = ph
+			return req{method: "POST", path: "/api/v1/campaigns", body: b}
+		}, 400, "invalid", "phases[2].start"},
+		{"campaign: unknown unit", func(fx *fixture) req {
+			b := campaignBodyFor(fx, "专项行动", "ZD")
+			b["unit_id"] = 999999
+			return req{method: "POST", path: "/api/v1/campaigns", body: b}
+		}, 400, "invalid", "unit_id"},
+		{"board: as_of 2026-13-01", func(fx *fixture) req { return req{method: "GET", path: campaignURL(fx, "/board?as_of=2026-13-01")} }, 400, "invalid", "as_of"},
+		{"task: phase 5", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 5, "kind": "plan", "title": "某任务",
+				"due": tz.Today().Format("2006-01-02"), "unit_kinds": []string{"brigade"}}}
+		}, 400, "invalid", "phase"},
+		{"task: unknown kind", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 1, "kind": "poem", "title": "某任务",
+				"due": tz.Today().Format("2006-01-02"), "unit_kinds": []string{"brigade"}}}
+		}, 400, "invalid", "kind"},
+		{"task: due outside its phase", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 1, "kind": "plan", "title": "某任务",
+				"due": tz.Today().AddDate(0, 0, 30).Format("2006-01-02"), "unit_kinds": []string{"brigade"}}}
+		}, 400, "invalid", "due"},
+		{"task: due 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 1, "kind": "plan", "title": "某任务",
+				"due": "2026-02-30", "unit_kinds": []string{"brigade"}}}
+		}, 400, "invalid", "due"},
+		{"task: no unit kinds", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 1, "kind": "plan", "title": "某任务",
+				"due": tz.Today().Format("2006-01-02"), "unit_kinds": []string{}}}
+		}, 400, "invalid", "unit_kinds"},
+		{"task: unknown unit kind", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks"), body: map[string]any{"phase": 1, "kind": "plan", "title": "某任务",
+				"due": tz.Today().Format("2006-01-02"), "unit_kinds": []string{"castle"}}}
+		}, 400, "invalid", "unit_kinds"},
+		{"submission: unit missing", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			delete(b, "unit_id")
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "unit_id"},
+		{"submission: a unit that does not owe the task", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: submissionBodyFor(fx, "ZA-1")}
+		}, 400, "invalid", "unit_id"},
+		{"submission: no documents", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			delete(b, "documents")
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "documents"},
+		{"submission: content not Base64", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			b["documents"] = []map[string]any{{"name": "a.pdf", "content": "不是"}}
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "documents"},
+		{"submission: not a PDF", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			b["documents"] = []map[string]any{{"name": "a.pdf", "content": base64.StdEncoding.EncodeToString([]byte("text"))}}
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "documents[0]"},
+		{"submission: problems for a 实施方案", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			b["problems"] = []map[string]string{{"title": "打卡", "description": "每日打卡", "measures": "取消"}}
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "problems"},
+		{"submission: unknown field", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			b["files"] = []string{}
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "files"},
+		{"submission: NUL in the note", func(fx *fixture) req {
+			b := submissionBodyFor(fx, "DD-A")
+			b["note"] = "按时\x00报送"
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: b}
+		}, 400, "invalid", "note"},
+		{"submission: malformed JSON", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks/{tid}/submissions"), body: `{"unit_id": 1,`, contentType: "application/json"}
+		}, 400, "invalid", ""},
+		{"submission: tid abc", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks/abc/submissions"), body: submissionBodyFor(fx, "DD-A")}
+		}, 400, "invalid", "tid"},
+		{"submission: unknown task", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/tasks/999999/submissions"), body: submissionBodyFor(fx, "DD-A")}
+		}, 404, "not_found", ""},
+		// Notifications.
+		{"notifications: unread=maybe", func(*fixture) req { return req{method: "GET", path: "/api/v1/notifications?unread=maybe"} }, 400, "invalid", "unread"},
+		{"notifications: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/notifications?limit=0"} }, 400, "invalid", "limit"},
+		{"mark read: neither ids nor all", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{}}
+		}, 400, "invalid", "ids"},
+		{"mark read: ids and all", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{"ids": []int64{1}, "all": true}}
+		}, 400, "invalid", "ids"},
+		{"mark read: id 0", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{"ids": []int64{0}}}
+		}, 400, "invalid", "ids"},
+		{"mark read: 501 ids", func(*fixture) req {
+			ids := make([]int64, 501)
+			for i := range ids {
+				ids[i] = int64(i + 1)
+			}
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{"ids": ids}}
+		}, 400, "invalid", "ids"},
+		{"mark read: ids not numbers", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{"ids": []string{"a"}}}
+		}, 400, "invalid", "ids"},
+		{"mark read: all not a boolean", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/notifications/read", body: map[string]any{"all": "yes"}}
+		}, 400, "invalid", "all"},
 		{"delete unit with children", func(fx *fixture) req {
 			return req{method: "DELETE", path: fmt.Sprintf("/api/v1/units/%d", unit(fx, "DD-A"))}
 		},
@@ -613,6 +996,11 @@ func TestBadInput(t *testing.T) {
 		fx.addAssets(t)
 		fx.addRequests(t)
 		fx.addFindings(t)
+		fx.ledgerItem("LA")
+		fx.runningPlan(t)
+		fx.newPlan(t, "另一计划", inspect.InProgress)
+		fx.newPlan(t, "草稿计划", inspect.Draft)
+		fx.fixtureCampaign(t)
 		for _, c := range cases {
 			before, beforeRows, beforeIntake := auditLen(t, db), catalogRows(t, db), intakeRows(t, db)
 			r := c.r(fx)
@@ -687,6 +1075,15 @@ func TestUnknownPathAndMethod(t *testing.T) {
 		{"GET", "/api/v1/intake/1/decide", 405, "method_not_allowed", "POST"},
 		{"PUT", "/api/v1/intake/1/resubmit", 405, "method_not_allowed", "POST"},
 		{"GET", "/api/v1/intake/1/reviews", 404, "not_found", ""},
+		{"GET", "/api/v1/ledger/1/start", 405, "method_not_allowed", "POST"},
+		{"DELETE", "/api/v1/ledger/1", 405, "method_not_allowed", "GET, HEAD"},
+		{"GET", "/api/v1/ledger/1/attachments", 405, "method_not_allowed", "POST"},
+		{"POST", "/api/v1/ledger/board", 405, "method_not_allowed", "GET, HEAD"},
+		{"GET", "/api/v1/ledger/1/start/now", 404, "not_found", ""},
+		{"DELETE", "/api/v1/inspections/1", 405, "method_not_allowed", "GET, HEAD"},
+		{"POST", "/api/v1/draws/1", 405, "method_not_allowed", "GET, HEAD"},
+		{"GET", "/api/v1/campaigns/1/tasks", 405, "method_not_allowed", "POST"},
+		{"PUT", "/api/v1/notifications/read", 405, "method_not_allowed", "POST"},
 	}
 	for _, key := range []string{"admin", "anon"} {
 		for _, c := range cases {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // openAPI is the part of an OpenAPI 3 document the tests look at.
@@ -117,6 +119,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			want = append(want, m[1])
 		}
 		sort.Strings(inPath)
+		sort.Strings(want) // a path may have several ({id} and {aid})
 		if strings.Join(inPath, ",") != strings.Join(want, ",") {
 			t.Errorf("%s: path parameters %v documented, want %v", key, inPath, want)
 		}
@@ -389,6 +392,7 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 		{"Error", get("admin", byToken, req{method: "GET", path: "/api/v1/units/999999"})},
 		{"Error", get("admin", byToken, req{method: "POST", path: "/api/v1/units", body: map[string]any{"code": 5}})},
 	}
+	shapes = append(shapes, supervisionShapes(t, fx, get, first, object)...)
 	for _, s := range shapes {
 		schema, _ := resolve(doc, "#/components/schemas/"+s.schema).(map[string]any)
 		if schema == nil {
@@ -407,5 +411,124 @@ func TestOpenAPISchemasMatchResponses(t *testing.T) {
 				t.Errorf("%s: documented required key %q missing from %v", s.schema, k, s.v)
 			}
 		}
+	}
+}
+
+// supervisionShapes calls the ledger, inspection, campaign and notification endpoints on fx
+// (which has its assets) and returns their responses with the schema each must match.
+func supervisionShapes(t *testing.T, fx *fixture, get func(string, mode, req) map[string]any,
+	first func(map[string]any, string) map[string]any, object func(map[string]any, string) map[string]any) []struct {
+	schema string
+	v      map[string]any
+} {
+	t.Helper()
+	id := func(v map[string]any) string { return strconv.FormatInt(int64(v["id"].(float64)), 10) }
+	// The ledger: an item taken through the whole flow, with a comment, evidence and accountability.
+	created := get("liaisonA", byToken, req{method: "POST", path: "/api/v1/ledger", body: ledgerBodyFor(fx, "ZA-1", "P-A1-1", "强制打卡")})
+	item := "/api/v1/ledger/" + id(created)
+	get("liaisonA", byToken, req{method: "POST", path: item + "/start", body: map[string]string{"text": "已部署"}})
+	get("liaisonA", byToken, req{method: "POST", path: item + "/submit", body: map[string]string{"text": "已取消"}})
+	verified := get("office", byToken, req{method: "POST", path: item + "/verify", body: map[string]string{"text": "通过"}})
+	comment := get("liaisonA", byToken, req{method: "POST", path: item + "/comments", body: map[string]string{"body": "已上传照片"}})
+	attachment := get("liaisonA", byToken, req{method: "POST", path: item + "/attachments?filename=a.pdf", body: testPDF, contentType: "application/pdf"})
+	accountability := get("office", byToken, req{method: "POST", path: item + "/accountability", body: map[string]string{"kind": "talk", "note": "约谈"}})
+	detail := get("admin", byToken, req{method: "GET", path: item})
+	ledger := get("admin", byToken, req{method: "GET", path: "/api/v1/ledger"})
+	board := get("admin", byToken, req{method: "GET", path: "/api/v1/ledger/board"})
+	fx.addFindings(t)
+	converted := get("admin", byToken, req{method: "POST", path: fmt.Sprintf("/api/v1/findings/%d/ledger", fx.findingOf(t, "GRP-NOOWNER", "FND-A").ID),
+		body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline_workdays": 5}})
+
+	// An inspection: planned, drawn, started, one failed item.
+	fx.addInspectors(t)
+	plan := get("office", byToken, req{method: "POST", path: "/api/v1/inspections", body: planInput(fx, "抽查")})
+	planPath := "/api/v1/inspections/" + id(plan)
+	draw := get("office", byToken, req{method: "POST", path: planPath + "/draw", body: map[string]string{}})
+	started := get("office", byToken, req{method: "POST", path: planPath + "/start"})
+	planDetail := get("admin", byToken, req{method: "GET", path: planPath})
+	target := first(planDetail, "targets")
+	result := get("office", byToken, req{method: "POST", path: planPath + "/results", body: map[string]any{"target_id": target["id"],
+		"item_id": first(planDetail, "items")["id"], "outcome": "fail", "note": "强制打卡"}})
+	failed := get("admin", byToken, req{method: "GET", path: planPath + "/failed"})
+	plans := get("admin", byToken, req{method: "GET", path: "/api/v1/inspections"})
+
+	// A campaign with a task and a submission with a problem.
+	camp := get("office", byToken, req{method: "POST", path: "/api/v1/campaigns", body: campaignBodyFor(fx, "专项行动", "ZD")})
+	campPath := "/api/v1/campaigns/" + id(camp)
+	task := get("office", byToken, req{method: "POST", path: campPath + "/tasks", body: map[string]any{"phase": 1, "kind": "self_check",
+		"title": "自查报告", "due": tz.Today().Format("2006-01-02"), "unit_kinds": []string{"brigade"}}})
+	subBody := submissionBodyFor(fx, "DD-A")
+	subBody["problems"] = []map[string]string{{"title": "打卡", "description": "每日打卡", "measures": "取消", "asset_code": "GRP-A2"}}
+	submission := get("liaisonA", byToken, req{method: "POST", path: campPath + "/tasks/" + id(task) + "/submissions", body: subBody})
+	campDetail := get("admin", byToken, req{method: "GET", path: campPath})
+	campBoard := get("admin", byToken, req{method: "GET", path: campPath + "/board"})
+	taskBoard := first(campBoard, "tasks")
+	var submittedRow map[string]any
+	for _, r := range taskBoard["rows"].([]any) {
+		if row := r.(map[string]any); row["state"] == "submitted" {
+			submittedRow = row
+		}
+	}
+	if submittedRow == nil {
+		t.Fatalf("no submitted row on %v", taskBoard)
+	}
+
+	fx.notifyPerson(t, "P-A-1", "openapi", 1)
+	notifications := get("liaisonA", byToken, req{method: "GET", path: "/api/v1/notifications"})
+	return []struct {
+		schema string
+		v      map[string]any
+	}{
+		{"LedgerItem", created},
+		{"LedgerItem", verified},
+		{"LedgerItem", converted},
+		{"LedgerComment", comment},
+		{"LedgerAttachment", attachment},
+		{"LedgerAccountability", accountability},
+		{"LedgerDetail", detail},
+		{"LedgerEvent", first(detail, "history")},
+		{"LedgerComment", first(detail, "comments")},
+		{"LedgerAttachment", first(detail, "attachments")},
+		{"LedgerAccountability", first(detail, "accountability")},
+		{"LedgerItemList", ledger},
+		{"LedgerItem", first(ledger, "items")},
+		{"LedgerBoard", board},
+		{"LedgerBoardRow", first(board, "items")},
+		{"Error", get("liaisonB", byToken, req{method: "GET", path: item})},
+		{"InspectionPlan", plan},
+		{"InspectionItem", first(plan, "items")},
+		{"InspectionPlanList", plans},
+		{"InspectionPlan", first(plans, "items")},
+		{"Draw", draw},
+		{"DrawStratum", first(draw, "strata")},
+		{"DrawTarget", first(draw, "targets")},
+		{"Draw", get("staff", byToken, req{method: "GET", path: "/api/v1/draws/" + strconv.FormatInt(int64(draw["draw_id"].(float64)), 10)})},
+		{"InspectionPlanStatus", started},
+		{"InspectionPlanDetail", planDetail},
+		{"InspectionTarget", target},
+		{"InspectorRef", first(target, "inspectors")},
+		{"InspectionResult", result},
+		{"FailedItemList", failed},
+		{"FailedItem", first(failed, "items")},
+		{"Campaign", camp},
+		{"CampaignPhase", first(camp, "phases")},
+		{"CampaignList", get("liaisonA", byToken, req{method: "GET", path: "/api/v1/campaigns"})},
+		{"CampaignDetail", campDetail},
+		{"CampaignTask", first(campDetail, "tasks")},
+		{"CampaignTask", task},
+		{"Submission", submission},
+		{"SubmissionDocument", first(submission, "documents")},
+		{"SubmissionProblem", first(submission, "problems")},
+		{"CampaignBoard", campBoard},
+		{"Campaign", object(campBoard, "campaign")},
+		{"CampaignTaskBoard", taskBoard},
+		{"CampaignTask", object(taskBoard, "task")},
+		{"CampaignTaskCounts", object(taskBoard, "counts")},
+		{"CampaignBoardRow", submittedRow},
+		{"NotificationList", notifications},
+		{"Notification", first(notifications, "items")},
+		{"UnreadCount", get("liaisonA", byToken, req{method: "GET", path: "/api/v1/notifications/unread"})},
+		{"MarkReadResult", get("liaisonA", byToken, req{method: "POST", path: "/api/v1/notifications/read", body: map[string]bool{"all": true}})},
+		{"Error", get("liaisonA", byToken, req{method: "POST", path: "/api/v1/notifications/read", body: map[string]bool{"all": false}})},
 	}
 }

@@ -90,4 +90,37 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/burden/apps", Status: 200, handle: (*API).burdenApps},
 	{Method: "GET", Path: "/api/v1/burden/heatmap", Status: 200, handle: (*API).burdenHeatmap},
 	{Method: "GET", Path: "/api/v1/burden/me", Status: 200, handle: (*API).burdenMe},
+
+	{Method: "GET", Path: "/api/v1/ledger", Status: 200, handle: (*API).listLedger},
+	{Method: "POST", Path: "/api/v1/ledger", Status: 201, handle: (*API).createLedger},
+	{Method: "GET", Path: "/api/v1/ledger/board", Status: 200, handle: (*API).ledgerBoard},
+	{Method: "GET", Path: "/api/v1/ledger/{id}", Status: 200, handle: (*API).getLedger},
+	{Method: "POST", Path: "/api/v1/ledger/{id}/{action}", Status: 200, handle: (*API).ledgerAction},
+	{Method: "POST", Path: "/api/v1/ledger/{id}/comments", Status: 201, handle: (*API).addLedgerComment},
+	{Method: "POST", Path: "/api/v1/ledger/{id}/attachments", Status: 201, handle: (*API).addLedgerAttachment, upload: true},
+	{Method: "GET", Path: "/api/v1/ledger/{id}/attachments/{aid}", Status: 200, handle: (*API).getLedgerAttachment},
+	{Method: "POST", Path: "/api/v1/ledger/{id}/accountability", Status: 201, handle: (*API).addLedgerAccountability},
+	{Method: "POST", Path: "/api/v1/findings/{id}/ledger", Status: 201, handle: (*API).convertFinding},
+
+	{Method: "GET", Path: "/api/v1/inspections", Status: 200, handle: (*API).listInspections},
+	{Method: "POST", Path: "/api/v1/inspections", Status: 201, handle: (*API).createInspection},
+	{Method: "GET", Path: "/api/v1/inspections/{id}", Status: 200, handle: (*API).getInspection},
+	{Method: "POST", Path: "/api/v1/inspections/{id}/draw", Status: 201, handle: (*API).drawInspection},
+	{Method: "POST", Path: "/api/v1/inspections/{id}/start", Status: 200, handle: (*API).startInspection},
+	{Method: "POST", Path: "/api/v1/inspections/{id}/finish", Status: 200, handle: (*API).finishInspection},
+	{Method: "POST", Path: "/api/v1/inspections/{id}/results", Status: 200, handle: (*API).recordInspectionResult},
+	{Method: "GET", Path: "/api/v1/inspections/{id}/failed", Status: 200, handle: (*API).failedInspectionItems},
+	{Method: "GET", Path: "/api/v1/draws/{id}", Status: 200, handle: (*API).getDraw},
+
+	{Method: "GET", Path: "/api/v1/campaigns", Status: 200, handle: (*API).listCampaigns},
+	{Method: "POST", Path: "/api/v1/campaigns", Status: 201, handle: (*API).createCampaign},
+	{Method: "GET", Path: "/api/v1/campaigns/{id}", Status: 200, handle: (*API).getCampaign},
+	{Method: "GET", Path: "/api/v1/campaigns/{id}/board", Status: 200, handle: (*API).campaignBoard},
+	{Method: "POST", Path: "/api/v1/campaigns/{id}/tasks", Status: 201, handle: (*API).createCampaignTask},
+	// Documents travel Base64-encoded in the JSON body, so it takes the upload limit.
+	{Method: "POST", Path: "/api/v1/campaigns/{id}/tasks/{tid}/submissions", Status: 201, handle: (*API).submitCampaignTask, upload: true},
+
+	{Method: "GET", Path: "/api/v1/notifications", Status: 200, handle: (*API).listNotifications},
+	{Method: "GET", Path: "/api/v1/notifications/unread", Status: 200, handle: (*API).unreadNotifications},
+	{Method: "POST", Path: "/api/v1/notifications/read", Status: 200, handle: (*API).markNotificationsRead},
 }

@@ -400,7 +400,8 @@ func TestScopeTable(t *testing.T) {
 				fx := newFixture(t, d)
 				fx.addAssets(t)
 				n := 0
-				for _, c := range slices.Concat(scopeCases, intakeScopeCases, findingScopeCases, burdenScopeCases, activityScopeCases) {
+				for _, c := range slices.Concat(scopeCases, intakeScopeCases, findingScopeCases, burdenScopeCases, activityScopeCases,
+					ledgerScopeCases, inspectionScopeCases, campaignScopeCases, notificationScopeCases) {
 					for _, key := range roles {
 						want := c.want[key]
 						if w, ok := c.tokenWant[key]; ok && m == byToken {
