@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
@@ -16,6 +19,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/rectify"
 	"github.com/jianfu-gov/jianfu/internal/store"
+	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // Inspections (监督检查) and 双随机、一公开 spot checks: plans with a checklist, the reproducible
@@ -44,6 +48,7 @@ func (s *Server) inspectionRoutes(mux *http.ServeMux) {
 
 	// 一公开: the published draw, for anyone, without a login.
 	mux.HandleFunc("GET /public/draws/{id}", s.publicDraw)
+	mux.HandleFunc("GET /public/draws/{id}/export", s.publicDrawExport)
 }
 
 // manages reports whether p runs inspections (inspect's rule: the office and administrators).
@@ -778,4 +783,48 @@ func (s *Server) publicDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "public_draw", view{Title: "双随机抽查结果公示", Data: pd})
+}
+
+// publicDrawExport is the published result as a workbook (一公开): the same facts as the public
+// page, nothing more, for posting on the bureau's website.
+func (s *Server) publicDrawExport(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, errs.E(errs.NotFound, "抽取记录不存在"))
+		return
+	}
+	pd, err := inspect.Public(r.Context(), s.DB, id)
+	if err != nil {
+		if errs.Is(err, errs.NotFound) {
+			err = errs.E(errs.NotFound, "抽取记录不存在")
+		}
+		s.fail(w, r, err)
+		return
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "抽查结果公示"
+	x.SetSheetName("Sheet1", sheet)
+	rows := [][]any{
+		{"检查计划", pd.PlanName}, {"检查期间", pd.Period}, {"组织单位", pd.UnitName},
+		{"抽取时间", pd.DrawnAt.In(tz.Shanghai).Format("2006-01-02 15:04")}, {"随机种子", pd.Seed}, {"抽取算法", pd.Algorithm},
+		{"抽取比例", pd.Ratio}, {"每个对象检查人员数", pd.PerTarget}, {},
+		{"序号", "检查对象编码", "检查对象", "类型", "所属单位", "检查人员"},
+	}
+	for i, t := range pd.Targets {
+		rows = append(rows, []any{i + 1, t.AssetCode, t.AssetName, t.Kind, t.UnitName, strings.Join(t.Inspectors, "、")})
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		x.SetSheetRow(sheet, cell, &row)
+	}
+	x.SetColWidth(sheet, "A", "A", 20)
+	x.SetColWidth(sheet, "C", "C", 30)
+	x.SetColWidth(sheet, "E", "F", 30)
+	name := "双随机抽查结果公示_" + pd.PlanName + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	if err := x.Write(w); err != nil {
+		s.Log.ErrorContext(r.Context(), "public draw export", "err", err)
+	}
 }

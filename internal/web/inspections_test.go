@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"html"
 	"net/http"
 	"regexp"
@@ -275,7 +276,19 @@ func (fx *fixture) testInspections(t *testing.T) {
 			t.Errorf("the public page shows %q", leak)
 		}
 	}
-	for _, bad := range []string{"/public/draws/999999", "/public/draws/abc", "/public/draws/0"} {
+	// The same result as a workbook, also without a login: the seed and every target's row.
+	exp := anon.get(t, fmt.Sprintf("/public/draws/%d/export", drawID))
+	xf, err := excelize.OpenReader(strings.NewReader(exp.Body))
+	if exp.Status != http.StatusOK || err != nil {
+		t.Fatalf("public export = %d, %v", exp.Status, err)
+	}
+	sheetRows, _ := xf.GetRows("抽查结果公示")
+	var drawn int
+	fx.db.QueryRow(`SELECT count(*) FROM inspection_targets t JOIN inspection_draws d ON d.plan_id = t.plan_id WHERE d.id = $1`, drawID).Scan(&drawn)
+	if len(sheetRows) != 10+drawn || len(sheetRows[4]) < 2 || sheetRows[4][1] != seed || drawn == 0 {
+		t.Errorf("public export has %d rows (want 10 + %d targets): %v", len(sheetRows), drawn, sheetRows)
+	}
+	for _, bad := range []string{"/public/draws/999999", "/public/draws/abc", "/public/draws/0", "/public/draws/999999/export"} {
 		if r := anon.get(t, bad); r.Status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", bad, r.Status)
 		}
