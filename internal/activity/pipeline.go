@@ -188,7 +188,7 @@ func run(ctx context.Context, db *store.DB, opt Options, produce func(context.Co
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	w := &worker{dir: dir, opt: &opt, seen: newSeenSet(), clock: newWorkClock(opt.Calendar), now: opt.Now.Add(maxFutureSkew),
+	w := &worker{dir: dir, opt: &opt, seen: newSeenSet(), now: opt.Now.Add(maxFutureSkew),
 		today: dayOf(opt.Now)}
 	aggs := make([]*agg, workers)
 	ch := make(chan chunk, 2*workers)
@@ -199,6 +199,7 @@ func run(ctx context.Context, db *store.DB, opt Options, produce func(context.Co
 	})
 	for i := range aggs {
 		a := newAgg()
+		a.clock = newWorkClock(opt.Calendar)
 		aggs[i] = a
 		g.Go(func() error {
 			for c := range ch {
@@ -236,7 +237,6 @@ type worker struct {
 	dir   *directory
 	opt   *Options
 	seen  *seenSet
-	clock *workClock
 	now   time.Time
 	today day
 }
@@ -302,7 +302,7 @@ func (w *worker) message(a *agg, row int, m *ingest.Message) {
 	if m.Kind == ingest.MsgPoll {
 		mask |= 1 << 1 // a 接龙 or poll is a chain demand whatever its text says
 	}
-	d, hour, after := w.clock.afterHours(m.At)
+	d, hour, after := a.clock.afterHours(m.At)
 	a.stats.accept(d)
 	a.stats.Messages++
 
