@@ -138,6 +138,15 @@ func transition(ctx context.Context, db *store.DB, p org.Principal, id int64, ac
 		if out, err = get(ctx, tx, org.Scope{All: true}, id); err != nil {
 			return err
 		}
+		switch act {
+		case ActReject:
+			err = notice(ctx, tx, out, "rejected", "整改事项 "+out.Number+" 被退回", "退回理由:"+text)
+		case ActVerify:
+			err = notice(ctx, tx, out, "closed", "整改事项 "+out.Number+" 已验收销号", out.Title)
+		}
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor(p), string(act), ObjectType, fmt.Sprint(id), before, out)
 	})
 	return out, err

@@ -445,6 +445,12 @@ func createTx(ctx context.Context, tx store.Querier, p org.Principal, in Input, 
 	if err != nil {
 		return x, err
 	}
+	if x.Status != Closed {
+		if err := notice(ctx, tx, x, "assigned", "新的整改事项 "+x.Number+":"+x.Title,
+			fmt.Sprintf("您是责任人,整改时限 %s。", x.Deadline.Format("2006-01-02"))); err != nil {
+			return x, err
+		}
+	}
 	return x, audit.Record(ctx, tx, actor(p), action, ObjectType, fmt.Sprint(id), nil, x)
 }
 
