@@ -43,6 +43,10 @@ func (fx *fixture) testNotifications(t *testing.T) {
 		strings.Contains(page.Body, "联络员的提醒") {
 		t.Fatalf("staff's notifications = %d: %s", page.Status, text(page.Body))
 	}
+	// Every page counts the caller's unread reminders beside 我的提醒.
+	if !strings.Contains(page.Body, `id="nav-notifications-count">2<`) {
+		t.Error("the menu does not show 2 unread reminders")
+	}
 	// Newest first.
 	if strings.Index(page.Body, "第二条提醒") > strings.Index(page.Body, "请在周五前更新整改进展") {
 		t.Error("notifications are not newest first")

@@ -19,6 +19,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/i18n"
+	"github.com/jianfu-gov/jianfu/internal/notify"
 	"github.com/jianfu-gov/jianfu/internal/org"
 )
 
@@ -138,6 +139,7 @@ type view struct {
 type navItem struct {
 	Key, Label, Href string
 	Soon             bool // a capability still to come
+	Count            int  // shown beside the label when positive (unread reminders)
 }
 
 // nav lists what the caller may open, then the capabilities still being built, greyed out.
@@ -186,6 +188,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if c := httpx.CallerFrom(r.Context()); c != nil {
 		v.User = &c.User
 		v.Nav = nav(c.Principal())
+		if c.User.PersonID != 0 {
+			// One indexed count per page: the reminders waiting for the caller, beside 我的提醒.
+			if n, err := notify.Unread(r.Context(), s.DB, c.User.PersonID); err == nil && n > 0 {
+				for i := range v.Nav {
+					if v.Nav[i].Key == "notifications" {
+						v.Nav[i].Count = n
+					}
+				}
+			}
+		}
 		if c.Session != nil {
 			v.CSRF = c.Session.CSRF
 		}
