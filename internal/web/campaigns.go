@@ -1093,41 +1093,41 @@ func cnDate(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-func (s *Server) campaignReportDOCX(w http.ResponseWriter, r *http.Request) {
+// renderCampaignReport builds the campaign's report from the data and renders it with write;
+// it answers the error page itself and reports whether there is a body to send.
+func (s *Server) renderCampaignReport(w http.ResponseWriter, r *http.Request, write func(io.Writer, report.Report) error) (campaign.Campaign, []byte, bool) {
 	c, ok := s.loadCampaign(w, r)
 	if !ok {
-		return
+		return c, nil, false
 	}
 	rep, err := s.campaignReport(r.Context(), principal(r), c)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return c, nil, false
 	}
 	var buf bytes.Buffer
-	if err := report.WriteDOCX(&buf, rep); err != nil {
+	if err := write(&buf, rep); err != nil {
 		s.fail(w, r, err)
+		return c, nil, false
+	}
+	return c, buf.Bytes(), true
+}
+
+func (s *Server) campaignReportDOCX(w http.ResponseWriter, r *http.Request) {
+	c, body, ok := s.renderCampaignReport(w, r, report.WriteDOCX)
+	if !ok {
 		return
 	}
 	name := c.Name + "工作总结.docx"
 	w.Header().Set("Content-Type", campaign.TypeDOCX)
 	w.Header().Set("Content-Disposition", "attachment; filename=\"report.docx\"; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 func (s *Server) campaignReportHTML(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.loadCampaign(w, r)
+	_, body, ok := s.renderCampaignReport(w, r, report.WriteHTML)
 	if !ok {
-		return
-	}
-	rep, err := s.campaignReport(r.Context(), principal(r), c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, rep); err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -1136,5 +1136,5 @@ func (s *Server) campaignReportHTML(w http.ResponseWriter, r *http.Request) {
 	// style attributes; the site's policy (style-src 'self') would drop them. It allows inline
 	// styles for this response only and still no script at all; every text in it is escaped.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-	w.Write(buf.Bytes())
+	w.Write(body)
 }

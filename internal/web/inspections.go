@@ -768,11 +768,13 @@ func (s *Server) inspectionConflictDeclare(w http.ResponseWriter, r *http.Reques
 
 // publicDraw is the published page of a draw (一公开): open to anyone, it shows only what
 // inspect.Public returns (names, never ids, paths or declared conflicts).
-func (s *Server) publicDraw(w http.ResponseWriter, r *http.Request) {
+// publicDrawOf reads the published view of the draw in the path; an unknown id is a 404 like
+// any other, answered here.
+func (s *Server) publicDrawOf(w http.ResponseWriter, r *http.Request) (inspect.PublicDraw, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, errs.E(errs.NotFound, "抽取记录不存在"))
-		return
+		return inspect.PublicDraw{}, false
 	}
 	pd, err := inspect.Public(r.Context(), s.DB, id)
 	if err != nil {
@@ -780,6 +782,14 @@ func (s *Server) publicDraw(w http.ResponseWriter, r *http.Request) {
 			err = errs.E(errs.NotFound, "抽取记录不存在")
 		}
 		s.fail(w, r, err)
+		return pd, false
+	}
+	return pd, true
+}
+
+func (s *Server) publicDraw(w http.ResponseWriter, r *http.Request) {
+	pd, ok := s.publicDrawOf(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "public_draw", view{Title: "双随机抽查结果公示", Data: pd})
@@ -788,17 +798,8 @@ func (s *Server) publicDraw(w http.ResponseWriter, r *http.Request) {
 // publicDrawExport is the published result as a workbook (一公开): the same facts as the public
 // page, nothing more, for posting on the bureau's website.
 func (s *Server) publicDrawExport(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(w, r, errs.E(errs.NotFound, "抽取记录不存在"))
-		return
-	}
-	pd, err := inspect.Public(r.Context(), s.DB, id)
-	if err != nil {
-		if errs.Is(err, errs.NotFound) {
-			err = errs.E(errs.NotFound, "抽取记录不存在")
-		}
-		s.fail(w, r, err)
+	pd, ok := s.publicDrawOf(w, r)
+	if !ok {
 		return
 	}
 	x := excelize.NewFile()
