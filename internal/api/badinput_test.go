@@ -1076,7 +1076,7 @@ func TestUnknownPathAndMethod(t *testing.T) {
 		{"PUT", "/api/v1/intake/1/resubmit", 405, "method_not_allowed", "POST"},
 		{"GET", "/api/v1/intake/1/reviews", 404, "not_found", ""},
 		{"GET", "/api/v1/ledger/1/start", 405, "method_not_allowed", "POST"},
-		{"DELETE", "/api/v1/ledger/1", 405, "method_not_allowed", "GET, HEAD"},
+		{"DELETE", "/api/v1/ledger/1", 405, "method_not_allowed", "GET, HEAD, PUT"},
 		{"GET", "/api/v1/ledger/1/attachments", 405, "method_not_allowed", "POST"},
 		{"POST", "/api/v1/ledger/board", 405, "method_not_allowed", "GET, HEAD"},
 		{"GET", "/api/v1/ledger/1/start/now", 404, "not_found", ""},

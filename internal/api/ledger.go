@@ -97,6 +97,37 @@ func (a *API) createLedger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// ledgerUpdateBody is an open item's text, people and, optionally, a new deadline with its reason.
+type ledgerUpdateBody struct {
+	Title               string       `json:"title"`
+	Description         string       `json:"description"`
+	Measures            string       `json:"measures"`
+	ResponsiblePersonID int64        `json:"responsible_person_id"`
+	LeadUnitID          int64        `json:"lead_unit_id"`
+	DeadlineWorkdays    int          `json:"deadline_workdays"`
+	Deadline            catalog.Date `json:"deadline"`
+	Reason              string       `json:"reason"`
+}
+
+func (a *API) updateLedger(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in ledgerUpdateBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	it, err := rectify.Update(r.Context(), a.DB, principal(r), id, rectify.UpdateInput{Title: in.Title, Description: in.Description,
+		Measures: in.Measures, ResponsiblePersonID: in.ResponsiblePersonID, LeadUnitID: in.LeadUnitID,
+		DeadlineWorkdays: in.DeadlineWorkdays, Deadline: in.Deadline.Time, Reason: in.Reason})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, it)
+	return nil
+}
+
 func (a *API) getLedger(w http.ResponseWriter, r *http.Request) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {

@@ -195,6 +195,12 @@ var ledgerScopeCases = []scopeCase{
 	{name: "submit", method: "POST", path: freshLedger(rectify.InProgress, "/submit"),
 		body: func(*fixture, string) any { return map[string]string{"text": "已取消打卡功能"} },
 		want: expect(403, ledgerWriters, 200, "liaisonB", 404), check: checkStatus(rectify.Review)},
+	{name: "edit and extend", method: "PUT", path: freshLedger(rectify.InProgress, ""),
+		body: func(fx *fixture, key string) any {
+			return map[string]any{"title": "已调整" + key, "responsible_person_id": fx.people["P-A1-2"].ID, "deadline_workdays": 20,
+				"reason": "需等待平台方配合"}
+		},
+		want: expect(403, "admin office lead inspector", 200), check: checkStatus(rectify.InProgress)},
 	{name: "verify", method: "POST", path: freshLedger(rectify.Review, "/verify"),
 		body: func(*fixture, string) any { return map[string]string{"text": "验收通过"} },
 		want: expect(403, "admin office lead inspector", 200), check: checkStatus(rectify.Closed)},

@@ -95,6 +95,7 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/ledger", Status: 201, handle: (*API).createLedger},
 	{Method: "GET", Path: "/api/v1/ledger/board", Status: 200, handle: (*API).ledgerBoard},
 	{Method: "GET", Path: "/api/v1/ledger/{id}", Status: 200, handle: (*API).getLedger},
+	{Method: "PUT", Path: "/api/v1/ledger/{id}", Status: 200, handle: (*API).updateLedger},
 	{Method: "POST", Path: "/api/v1/ledger/{id}/{action}", Status: 200, handle: (*API).ledgerAction},
 	{Method: "POST", Path: "/api/v1/ledger/{id}/comments", Status: 201, handle: (*API).addLedgerComment},
 	{Method: "POST", Path: "/api/v1/ledger/{id}/attachments", Status: 201, handle: (*API).addLedgerAttachment, upload: true},

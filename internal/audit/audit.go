@@ -260,6 +260,11 @@ var actionLabels = map[string]string{
 	"revoke": "吊销", "import": "导入", "demo": "生成演示数据", "transition": "状态变更", "merge": "合并",
 	"members": "成员变更", "attest": "确认", "mark_due": "标记待确认", "intake.submit": "提交申请", "intake.resubmit": "重新提交",
 	"intake.approve": "审批同意", "intake.return": "退回修改", "intake.reject": "审批不同意", "intake.withdraw": "撤回申请",
+	"ingest": "导入活动数据", "run": "运行体检", "confirm": "确认问题", "dismiss": "驳回问题", "convert": "转入整改台账",
+	"start": "开始整改", "progress": "更新进展", "submit": "提交", "verify": "验收销号", "reject": "退回", "extend": "调整整改时限",
+	"comment": "评论", "attach": "上传附件", "accountability": "记录问责", "escalate": "逾期督办", "draw": "双随机抽取",
+	"set_checklist": "设置检查事项", "record_result": "记录检查结果", "status": "状态变更", "save": "保存", "file": "转入整改台账",
+	"declare_conflict": "申报回避", "add_target": "添加检查对象",
 }
 
 // ActionLabel is an action's Chinese name.
@@ -270,7 +275,12 @@ func ActionLabel(action string) string {
 	return action
 }
 
-var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产", "intake_request": "立项/备案申请", "setting": "设置", "group_member": "群成员", "calendar_day": "日历"}
+var objectLabels = map[string]string{"unit": "单位", "person": "人员", "user": "用户", "api_token": "API 令牌", "asset": "资产",
+	"intake_request": "立项/备案申请", "setting": "设置", "group_member": "群成员", "calendar_day": "日历",
+	"activity_batch": "活动数据批次", "analysis_run": "体检", "finding": "体检问题", "ledger_item": "整改事项",
+	"inspection_plan": "检查计划", "inspection_draw": "双随机抽取", "inspection_result": "检查结果", "inspector": "检查人员",
+	"campaign": "专项行动", "campaign_task": "专项行动任务", "campaign_submission": "报送材料", "campaign_problem": "自查问题",
+	"campaign_note": "督导记录", "campaign_list": "表彰/约谈名单", "notify_channel": "群机器人"}
 
 // ObjectLabel is an object type's Chinese name.
 func ObjectLabel(objectType string) string {

@@ -331,13 +331,14 @@ type ledgerItemData struct {
 	SelfFixed  bool // the caller submitted the fix, so may not accept it
 	In         map[string]string
 	FindingURL string
+	Depts      []org.Unit // for the edit form's lead department
 }
 
 // eventLabels name the history actions rectify writes.
 var eventLabels = map[string]string{
 	"create": "登记", "convert": "由体检问题转入", "import": "导入", "start": "开始整改", "progress": "更新进展",
 	"submit": "提交验收", "verify": "验收销号", "reject": "退回", "attach": "上传证明材料", "accountability": "记录问责",
-	"escalate": "逾期督办",
+	"escalate": "逾期督办", "update": "修改", "extend": "调整整改时限",
 }
 
 func (s *Server) ledgerItem(w http.ResponseWriter, r *http.Request) {
@@ -365,6 +366,18 @@ func (s *Server) renderLedgerItem(w http.ResponseWriter, r *http.Request, id int
 	}
 	if d.FindingID != 0 {
 		data.FindingURL = "/findings/" + strconv.FormatInt(d.FindingID, 10)
+	}
+	if data.CanVerify && d.Status != rectify.Closed {
+		all, err := s.Org.AllUnits(r.Context(), org.System)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, u := range all {
+			if u.Kind == org.Department {
+				data.Depts = append(data.Depts, u)
+			}
+		}
 	}
 	for _, e := range d.History {
 		l, ok := eventLabels[e.Action]
@@ -419,6 +432,24 @@ func (s *Server) ledgerAction(w http.ResponseWriter, r *http.Request) {
 	case "comment":
 		in[key] = fv("body")
 		_, err = rectify.AddComment(ctx, s.DB, p, id, fv("body"))
+	case "edit":
+		// 修改/延期: the office changes an open item's text, people or deadline; a new deadline
+		// needs a reason. Empty deadline fields keep the deadline as it is.
+		for _, k := range []string{"title", "description", "measures", "responsible_code", "lead_unit_id", "deadline_workdays", "deadline", "reason"} {
+			in["edit."+k] = fv(k)
+		}
+		u := rectify.UpdateInput{Title: fv("title"), Description: fv("description"), Measures: fv("measures"), Reason: fv("reason")}
+		if u.ResponsiblePersonID, err = s.personID(r, strings.TrimSpace(fv("responsible_code"))); err == nil {
+			if u.LeadUnitID, err = formID(r, "lead_unit_id"); err != nil {
+				err = errs.Field("lead_unit_id", "牵头处室无效")
+			}
+		}
+		if err == nil {
+			u.DeadlineWorkdays, u.Deadline, err = parseDeadline(strings.TrimSpace(fv("deadline_workdays")), strings.TrimSpace(fv("deadline")))
+		}
+		if err == nil {
+			_, err = rectify.Update(ctx, s.DB, p, id, u)
+		}
 	case "accountability":
 		in["acc_kind"], in["acc_note"], in["acc_on"] = fv("kind"), fv("note"), fv("on")
 		a := rectify.AccountabilityInput{Kind: rectify.Kind(fv("kind")), Note: fv("note")}

@@ -33,7 +33,42 @@ func TestLedgerPages(t *testing.T) {
 		t.Run("attachments", fx.testLedgerAttachments)
 		t.Run("spreadsheets", fx.testLedgerSpreadsheets)
 		t.Run("findings", fx.testLedgerFindings)
+		t.Run("edit", fx.testLedgerEdit)
 	})
+}
+
+// testLedgerEdit: the office changes an item and its deadline with a reason; a liaison is offered
+// no such form and cannot post it.
+func (fx *fixture) testLedgerEdit(t *testing.T) {
+	office, liaison := fx.as(t, "office"), fx.as(t, "liaison")
+	path := fx.createItem(t, office)
+	if r := liaison.get(t, path); strings.Contains(r.Body, `id="edit"`) {
+		t.Error("a liaison is offered the edit form")
+	}
+	edit := func(c *client, kv ...string) response {
+		f := c.form("title", "工作群要求每日回复“收到”(已核实)", "description", "", "measures", "取消回复要求", "responsible_code", fx.personA.Code,
+			"lead_unit_id", "", "deadline_workdays", "", "deadline", "", "reason", "")
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return c.post(t, path+"/edit", f)
+	}
+	if r := edit(liaison, "deadline_workdays", "40", "reason", "任务重"); r.Status != http.StatusForbidden {
+		t.Errorf("a liaison's edit = %d", r.Status)
+	}
+	if r := edit(office, "deadline_workdays", "40"); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "说明原因") {
+		t.Errorf("a new deadline without a reason = %d: %s", r.Status, text(r.Body))
+	}
+	if r := edit(office, "deadline_workdays", "x"); r.Status != http.StatusBadRequest {
+		t.Errorf("bad working days = %d", r.Status)
+	}
+	if r := edit(office, "deadline_workdays", "40", "reason", "需协调平台方"); r.Status != http.StatusSeeOther {
+		t.Fatalf("edit = %d: %s", r.Status, text(r.Body))
+	}
+	page := office.get(t, path)
+	if !strings.Contains(page.Body, "(已核实)") || !strings.Contains(page.Body, "调整整改时限") || !strings.Contains(page.Body, "需协调平台方") {
+		t.Errorf("the item does not show the change: %s", text(page.Body))
+	}
 }
 
 var ferrRE = regexp.MustCompile(`<span class="ferr">([^<]*)</span>`)
