@@ -34,7 +34,10 @@ func TestUpdate(t *testing.T) {
 			{"a liaison moves its own deadline", "liaisonA", base(func(u *rectify.UpdateInput) { u.DeadlineWorkdays = 30; u.Reason = "工作量大" }),
 				want{kind: errs.Forbidden}},
 			{"no reason for a new deadline", "office", base(func(u *rectify.UpdateInput) { u.DeadlineWorkdays = 30 }), invalid("reason")},
-			{"a deadline in the past", "office", base(func(u *rectify.UpdateInput) { u.Deadline = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC); u.Reason = "补录" }),
+			{"a deadline in the past", "office", base(func(u *rectify.UpdateInput) {
+				u.Deadline = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+				u.Reason = "补录"
+			}),
 				invalid("deadline")},
 			{"empty title", "office", base(func(u *rectify.UpdateInput) { u.Title = " " }), invalid("title")},
 			{"a person of another unit", "office", base(func(u *rectify.UpdateInput) { u.ResponsiblePersonID = e.person["PB1"].ID }),
