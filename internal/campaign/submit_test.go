@@ -164,3 +164,23 @@ func TestSelfCheckProblems(t *testing.T) {
 		})
 	})
 }
+
+// FuzzSniff: any bytes are either refused or recognised as exactly PDF or DOCX, and a PDF is
+// what starts with the PDF magic; never a panic, whatever a zip's directory claims.
+func FuzzSniff(f *testing.F) {
+	f.Add([]byte("%PDF-1.4\n%test"))
+	f.Add(docx(f))
+	f.Add([]byte("PK\x03\x04garbage"))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ct, ok := campaign.Sniff(data)
+		switch {
+		case !ok && ct != "":
+			t.Fatalf("refused but typed %q", ct)
+		case ok && ct != campaign.TypePDF && ct != campaign.TypeDOCX:
+			t.Fatalf("accepted as %q", ct)
+		case bytes.HasPrefix(data, []byte("%PDF-")) && ct != campaign.TypePDF:
+			t.Fatalf("a PDF read as %q", ct)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -84,6 +85,33 @@ func FuzzCSV(f *testing.F) {
 			}
 			if e != nil && (e.Reason == "" || e.Msg == "") {
 				t.Fatalf("incomplete row error %#v", e)
+			}
+		}
+	})
+}
+
+// FuzzXLSX checks that reading any bytes as a workbook either fails with an error or yields
+// records and row errors, never a panic, and that every row error says where and why.
+func FuzzXLSX(f *testing.F) {
+	f.Add(writeXLSX(f))
+	f.Add([]byte("PK\x03\x04not really a zip"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd, err := NewReader(bytes.NewReader(data), FormatXLSX, Options{MaxXLSXBytes: 1 << 20})
+		if err != nil {
+			return
+		}
+		defer rd.Close()
+		for range 10000 {
+			rec, rerr, err := rd.Next()
+			if err != nil {
+				return
+			}
+			if (rerr == nil) == (rec.Kind == "") {
+				t.Fatalf("row %d: record %+v and row error %v", rd.Rows(), rec, rerr)
+			}
+			if rerr != nil && (rerr.Row <= 0 || rerr.Msg == "") {
+				t.Fatalf("row error without a place or a reason: %+v", rerr)
 			}
 		}
 	})

@@ -433,7 +433,7 @@ func TestHeaderErrors(t *testing.T) {
 
 // writeXLSX makes a workbook with a messages sheet after an instructions sheet, and an apps
 // sheet with date serials, and returns its bytes.
-func writeXLSX(t *testing.T) []byte {
+func writeXLSX(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
