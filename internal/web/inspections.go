@@ -292,7 +292,7 @@ func (s *Server) planData(r *http.Request, p org.Principal, id int64) (planData,
 		Workdays: fileWorkdays, Ratio: bpText(plan.RatioBP), InspectorRatio: bpText(plan.InspectorRatioBP)}
 	var results []inspect.Result
 	if pv.limited {
-		results, err = s.assignedResults(r, targets)
+		results = pv.results
 	} else {
 		results, err = inspect.Results(ctx, s.DB, p, id)
 	}
@@ -335,13 +335,12 @@ func (s *Server) planData(r *http.Request, p org.Principal, id int64) (planData,
 type planView struct {
 	plan    inspect.Plan
 	targets []inspect.Target
+	results []inspect.Result // only for limited views; the full view reads them itself
 	limited bool
 }
 
 // planFor reads a plan and its targets in the caller's scope or, for an inspector assigned to
-// targets of a plan outside their scope, that plan with only their own targets: inspect's rule
-// is that the assignment is the permission, but its readers take the scope, so the header and
-// checklist of such a plan are read here, once the assignment is established.
+// targets of a plan outside their scope, what inspect.AssignedPlan lets them see.
 func (s *Server) planFor(r *http.Request, p org.Principal, id int64) (planView, error) {
 	ctx := r.Context()
 	plan, err := inspect.GetPlan(ctx, s.DB, p, id)
@@ -352,64 +351,14 @@ func (s *Server) planFor(r *http.Request, p org.Principal, id int64) (planView, 
 	if !errs.Is(err, errs.NotFound) && !errs.Is(err, errs.Forbidden) {
 		return planView{}, err
 	}
-	mine, aerr := inspect.MyAssignments(ctx, s.DB, p)
+	plan, targets, results, aerr := inspect.AssignedPlan(ctx, s.DB, p, id)
+	if errs.Is(aerr, errs.NotFound) {
+		return planView{}, err // not assigned either: the scoped reader's answer
+	}
 	if aerr != nil {
 		return planView{}, aerr
 	}
-	pv := planView{limited: true}
-	for _, a := range mine {
-		if a.PlanID == id {
-			pv.targets = append(pv.targets, a.Target)
-		}
-	}
-	if len(pv.targets) == 0 {
-		return planView{}, err
-	}
-	pl := &pv.plan
-	err = s.DB.QueryRowContext(ctx, `SELECT pl.id, pl.name, pl.kind, pl.period, pl.status, pl.ratio_bp, pl.per_target, pl.inspector_ratio_bp, u.name
-		FROM inspection_plans pl JOIN units u ON u.id = pl.unit_id WHERE pl.id = $1`, id).
-		Scan(&pl.ID, &pl.Name, &pl.Kind, &pl.Period, &pl.Status, &pl.RatioBP, &pl.PerTarget, &pl.InspectorRatioBP, &pl.UnitName)
-	if err != nil {
-		return planView{}, fmt.Errorf("web: read plan %d: %w", id, err)
-	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, seq, code, text FROM inspection_items WHERE plan_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return planView{}, fmt.Errorf("web: read checklist of plan %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it inspect.Item
-		if err := rows.Scan(&it.ID, &it.Seq, &it.Code, &it.Text); err != nil {
-			return planView{}, fmt.Errorf("web: read checklist item: %w", err)
-		}
-		pl.Items = append(pl.Items, it)
-	}
-	return pv, rows.Err()
-}
-
-// assignedResults reads the results of an assigned inspector's own targets (see planFor).
-func (s *Server) assignedResults(r *http.Request, targets []inspect.Target) ([]inspect.Result, error) {
-	var out []inspect.Result
-	for _, t := range targets {
-		rows, err := s.DB.QueryContext(r.Context(), `SELECT id, target_id, item_id, outcome, note, by_name, ledger_ref FROM inspection_results
-			WHERE target_id = $1`, t.ID)
-		if err != nil {
-			return nil, fmt.Errorf("web: read results of target %d: %w", t.ID, err)
-		}
-		for rows.Next() {
-			var x inspect.Result
-			if err := rows.Scan(&x.ID, &x.TargetID, &x.ItemID, &x.Outcome, &x.Note, &x.ByName, &x.LedgerRef); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("web: read result: %w", err)
-			}
-			out = append(out, x)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("web: read results: %w", err)
-		}
-	}
-	return out, nil
+	return planView{plan: plan, targets: targets, results: results, limited: true}, nil
 }
 
 // renderPlan shows the plan page, with pe's error when an action on it was refused. Errors other
