@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -40,44 +41,67 @@ const (
 	ledgerStatusMsg = "应为 pending(待整改)、in_progress(整改中)、review(待验收)或 closed(已销号)"
 )
 
-func (a *API) listLedger(w http.ResponseWriter, r *http.Request) error {
-	pg, err := readPage(r)
-	if err != nil {
-		return err
-	}
+// ledgerFilter reads the list's filters (not its paging) from the query.
+func ledgerFilter(r *http.Request) (rectify.Filter, error) {
 	v := r.URL.Query()
-	f := rectify.Filter{Page: pg}
+	var f rectify.Filter
+	var err error
 	if s := v.Get("source"); s != "" {
 		src, ok := rectify.ParseSource(s)
 		if !ok {
-			return errs.Field("source", "参数 source "+ledgerSourceMsg)
+			return f, errs.Field("source", "参数 source "+ledgerSourceMsg)
 		}
 		f.Source = src
 	}
 	if s := v.Get("status"); s != "" {
 		st, ok := rectify.ParseStatus(s)
 		if !ok {
-			return errs.Field("status", "参数 status "+ledgerStatusMsg)
+			return f, errs.Field("status", "参数 status "+ledgerStatusMsg)
 		}
 		f.Status = st
 	}
 	if f.UnitID, err = httpx.QueryID(r, "unit_id"); err != nil {
-		return err
+		return f, err
 	}
 	if f.Overdue, err = queryBool(r, "overdue", false); err != nil {
-		return err
+		return f, err
 	}
 	if f.DueThisWeek, err = queryBool(r, "due_this_week", false); err != nil {
+		return f, err
+	}
+	f.Q, err = queryText(r, "q", 100)
+	return f, err
+}
+
+func (a *API) listLedger(w http.ResponseWriter, r *http.Request) error {
+	pg, err := readPage(r)
+	if err != nil {
 		return err
 	}
-	if f.Q, err = queryText(r, "q", 100); err != nil {
+	f, err := ledgerFilter(r)
+	if err != nil {
 		return err
 	}
+	f.Page = pg
 	list, total, err := rectify.List(r.Context(), a.DB, principal(r), f)
 	if err != nil {
 		return scopeFilterErr(err, "unit_id", f.UnitID)
 	}
 	writeList(w, list, total, pg)
+	return nil
+}
+
+// exportLedger sends the filtered ledger, every page of it, as the 台账 workbook.
+func (a *API) exportLedger(w http.ResponseWriter, r *http.Request) error {
+	f, err := ledgerFilter(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := rectify.ExportXLSX(r.Context(), a.DB, principal(r), f, &buf); err != nil {
+		return scopeFilterErr(err, "unit_id", f.UnitID)
+	}
+	writeFile(w, xlsxType, "整改台账.xlsx", buf.Bytes())
 	return nil
 }
 

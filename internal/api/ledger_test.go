@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
@@ -146,6 +147,21 @@ var ledgerScopeCases = []scopeCase{
 	{name: "ledger due this week", method: "GET", path: ledgerListPath("/api/v1/ledger?due_this_week=true&overdue=false&status=pending&source=%E8%87%AA%E6%9F%A5&q=L&limit=1", ""),
 		want: expect(200, "staff", 403), unitOf: "unit_id",
 		totals: per(rootRoles+" inspector liaisonA", 1, "liaisonB reviewer", 0)},
+	{name: "ledger export", method: "GET", path: ledgerListPath("/api/v1/ledger/export", ""), want: expect(200, "staff", 403),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			x, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+			if err != nil {
+				t.Fatalf("export as %s is not a workbook: %v", key, err)
+			}
+			rows, _ := x.GetRows(rectify.SheetName)
+			want := map[string]int{"liaisonA": 1, "liaisonB": 1, "reviewer": 0}[key]
+			if strings.Contains(rootRoles+" inspector", key) {
+				want = 2
+			}
+			if len(rows) != want+1 || rows[0][1] != "问题来源" {
+				t.Errorf("export as %s: %d rows, want %d and a header", key, len(rows)-1, want)
+			}
+		}},
 	{name: "ledger board", method: "GET", path: ledgerListPath("/api/v1/ledger/board", ""), want: expect(200, "staff", 403),
 		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
 			var b ledgerBoardView

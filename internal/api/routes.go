@@ -94,6 +94,7 @@ var routes = []route{
 	{Method: "GET", Path: "/api/v1/ledger", Status: 200, handle: (*API).listLedger},
 	{Method: "POST", Path: "/api/v1/ledger", Status: 201, handle: (*API).createLedger},
 	{Method: "GET", Path: "/api/v1/ledger/board", Status: 200, handle: (*API).ledgerBoard},
+	{Method: "GET", Path: "/api/v1/ledger/export", Status: 200, handle: (*API).exportLedger},
 	{Method: "GET", Path: "/api/v1/ledger/{id}", Status: 200, handle: (*API).getLedger},
 	{Method: "PUT", Path: "/api/v1/ledger/{id}", Status: 200, handle: (*API).updateLedger},
 	{Method: "POST", Path: "/api/v1/ledger/{id}/{action}", Status: 200, handle: (*API).ledgerAction},
