@@ -130,6 +130,19 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	webtest.Screenshot(t, ctx, "phone")
 }
 
+// logIn signs name in through the login form with the demo password and waits for the page after.
+func logIn(t *testing.T, b context.Context, base, name string) {
+	t.Helper()
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), name),
+		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.ID("logout")),
+	))
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -170,17 +183,7 @@ func TestBrowserIntakeAndMerge(t *testing.T) {
 
 	b := webtest.Browser(t)
 	webtest.FailOnConsoleErrors(t, b)
-	login := func(name string) {
-		t.Helper()
-		must(t, chromedp.Do(b,
-			chromedp.Navigate(srv.URL+"/login"),
-			chromedp.WaitVisible(chromedp.ID("username")),
-			chromedp.SendKeys(chromedp.ID("username"), name),
-			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
-			chromedp.Click(chromedp.ID("login")),
-			chromedp.WaitVisible(chromedp.ID("logout")),
-		))
-	}
+	login := func(name string) { t.Helper(); logIn(t, b, srv.URL, name) }
 	logout := func() {
 		t.Helper()
 		must(t, chromedp.Do(b, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("username"))))
@@ -336,17 +339,7 @@ func TestBrowserBurden(t *testing.T) {
 	}
 	b := webtest.Browser(t)
 	webtest.FailOnConsoleErrors(t, b)
-	login := func(name string) {
-		t.Helper()
-		must(t, chromedp.Do(b,
-			chromedp.Navigate(srv.URL+"/login"),
-			chromedp.WaitVisible(chromedp.ID("username")),
-			chromedp.SendKeys(chromedp.ID("username"), name),
-			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
-			chromedp.Click(chromedp.ID("login")),
-			chromedp.WaitVisible(chromedp.ID("logout")),
-		))
-	}
+	login := func(name string) { t.Helper(); logIn(t, b, srv.URL, name) }
 	// charts returns the size of the SVG in each chart card, as "w×h".
 	charts := func() map[string]string {
 		t.Helper()
@@ -465,17 +458,7 @@ func TestBrowserLedger(t *testing.T) {
 
 	b := webtest.Browser(t)
 	webtest.FailOnConsoleErrors(t, b)
-	login := func(name string) {
-		t.Helper()
-		must(t, chromedp.Do(b,
-			chromedp.Navigate(srv.URL+"/login"),
-			chromedp.WaitVisible(chromedp.ID("username")),
-			chromedp.SendKeys(chromedp.ID("username"), name),
-			chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
-			chromedp.Click(chromedp.ID("login")),
-			chromedp.WaitVisible(chromedp.ID("logout")),
-		))
-	}
+	login := func(name string) { t.Helper(); logIn(t, b, srv.URL, name) }
 	// The page before a click is marked, so that waiting for the next page's message does not
 	// find the one of the page being left.
 	mark := chromedp.Evaluate[chromedp.Void](`document.body.dataset.left = '1'`)
