@@ -32,15 +32,24 @@ var ladderKeys = []struct {
 // ladder reads the escalation steps from the settings, with rectify's defaults for those unset.
 func ladder(ctx context.Context, db *store.DB) ([]rectify.Step, error) {
 	steps := append([]rectify.Step(nil), rectify.DefaultSteps...)
-	for i, k := range ladderKeys {
-		var v string
-		err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, k.key).Scan(&v)
-		if err != nil {
-			continue // not set: the default
+	rows, err := db.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'ledger.%'`)
+	if err != nil {
+		return nil, fmt.Errorf("read the escalation ladder: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read the escalation ladder: %w", err)
 		}
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			steps[i] = rectify.Step{Days: n, Action: k.action}
+		for i, l := range ladderKeys {
+			if n, err := strconv.Atoi(v); l.key == k && err == nil && n >= 0 {
+				steps[i] = rectify.Step{Days: n, Action: l.action}
+			}
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the escalation ladder: %w", err)
 	}
 	for i := 1; i < len(steps); i++ {
 		if steps[i].Days < steps[i-1].Days {

@@ -30,8 +30,8 @@ func (accLowUse) Check(ctx context.Context, env *Env) ([]Hit, error) {
 	d := accLowUseDef
 	frac, minPeers := env.Configs.Num(d.ID, "fraction"), env.Configs.Int(d.ID, "min_peers")
 	followers := map[int64]int64{}
-	err := eachArgs(ctx, env.Q, `SELECT a.id, c.followers FROM assets a JOIN account_details c ON c.asset_id = a.id
-		WHERE a.kind = 'account' AND `+live, nil, func(r *sql.Rows) error {
+	err := each(ctx, env.Q, `SELECT a.id, c.followers FROM assets a JOIN account_details c ON c.asset_id = a.id
+		WHERE a.kind = 'account' AND `+live, func(r *sql.Rows) error {
 		var id, n int64
 		if err := r.Scan(&id, &n); err != nil {
 			return err

@@ -32,8 +32,8 @@ type groupActivity struct {
 
 func groupActivities(ctx context.Context, q store.Querier, from, to time.Time) (map[int64]groupActivity, error) {
 	out := map[int64]groupActivity{}
-	err := eachArgs(ctx, q, `SELECT group_id, sum(messages), sum(after_hours), sum(demands)
-		FROM act_group_days WHERE day >= $1 AND day <= $2 GROUP BY group_id`, []any{from, to}, func(r *sql.Rows) error {
+	err := each(ctx, q, `SELECT group_id, sum(messages), sum(after_hours), sum(demands)
+		FROM act_group_days WHERE day >= $1 AND day <= $2 GROUP BY group_id`, func(r *sql.Rows) error {
 		var id int64
 		var a groupActivity
 		if err := r.Scan(&id, &a.messages, &a.afterHours, &a.demands); err != nil {
@@ -41,7 +41,7 @@ func groupActivities(ctx context.Context, q store.Querier, from, to time.Time) (
 		}
 		out[id] = a
 		return nil
-	})
+	}, from, to)
 	return out, err
 }
 
@@ -56,20 +56,6 @@ func firstActivityDay(ctx context.Context, q store.Querier) (time.Time, bool, er
 		return time.Time{}, false, fmt.Errorf("analyze: first activity day: %w", err)
 	}
 	return d.UTC(), true, nil
-}
-
-func eachArgs(ctx context.Context, q store.Querier, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("analyze: read activity: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return fmt.Errorf("analyze: read activity: %w", err)
-		}
-	}
-	return rows.Err()
 }
 
 // groupIdle is GRP-IDLE.
@@ -97,7 +83,7 @@ func (groupIdle) Check(ctx context.Context, env *Env) ([]Hit, error) {
 		return nil, err
 	}
 	opened := map[int64]time.Time{}
-	err = eachArgs(ctx, env.Q, `SELECT a.id, a.opened_on FROM assets a WHERE a.kind = 'group' AND `+live, nil, func(r *sql.Rows) error {
+	err = each(ctx, env.Q, `SELECT a.id, a.opened_on FROM assets a WHERE a.kind = 'group' AND `+live, func(r *sql.Rows) error {
 		var id int64
 		var on sql.NullTime
 		if err := r.Scan(&id, &on); err != nil {
@@ -238,9 +224,9 @@ func (appLowUse) Check(ctx context.Context, env *Env) ([]Hit, error) {
 		days, active, target int64
 	}
 	uses := map[int64]use{}
-	err := eachArgs(ctx, env.Q, `SELECT x.app_id, count(*), sum(x.active_users), d.target_count FROM act_app_days x
+	err := each(ctx, env.Q, `SELECT x.app_id, count(*), sum(x.active_users), d.target_count FROM act_app_days x
 		JOIN app_details d ON d.asset_id = x.app_id
-		WHERE x.day >= $1 AND x.day <= $2 AND x.active_users IS NOT NULL GROUP BY x.app_id, d.target_count`, []any{from, to},
+		WHERE x.day >= $1 AND x.day <= $2 AND x.active_users IS NOT NULL GROUP BY x.app_id, d.target_count`,
 		func(r *sql.Rows) error {
 			var id int64
 			var u use
@@ -249,7 +235,7 @@ func (appLowUse) Check(ctx context.Context, env *Env) ([]Hit, error) {
 			}
 			uses[id] = u
 			return nil
-		})
+		}, from, to)
 	if err != nil {
 		return nil, err
 	}

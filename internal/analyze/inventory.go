@@ -162,19 +162,20 @@ func Load(ctx context.Context, q store.Querier) (*Inventory, error) {
 	return inv, nil
 }
 
-func each(ctx context.Context, q store.Querier, query string, fn func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query)
+// each runs query with args and calls fn for every row.
+func each(ctx context.Context, q store.Querier, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("analyze: load inventory: %w", err)
+		return fmt.Errorf("analyze: query: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := fn(rows); err != nil {
-			return fmt.Errorf("analyze: load inventory: %w", err)
+			return fmt.Errorf("analyze: read row: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("analyze: load inventory: %w", err)
+		return fmt.Errorf("analyze: read rows: %w", err)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/jianfu-gov/jianfu/internal/burden"
-	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
@@ -44,44 +43,23 @@ func dayPoints(in []burden.DayPoint) []dayPoint {
 	return out
 }
 
-// burdenRequest is what every burden read needs: the calendar, the weights and the period.
-type burdenRequest struct {
-	cal *calendar.Calendar
-	w   burden.Weights
-	per burden.Period
-}
-
 // readPeriod reads from and to; bad dates, from after to and a period over a year are 400s
 // naming the parameter.
-func (a *API) readPeriod(r *http.Request) (burdenRequest, error) {
-	ctx := r.Context()
-	var b burdenRequest
-	var err error
-	if b.cal, err = calendar.Load(ctx, a.DB); err != nil {
-		return b, err
-	}
-	if b.w, err = burden.LoadWeights(ctx, a.DB); err != nil {
-		return b, err
-	}
-	_, last, _, err := burden.DataRange(ctx, a.DB)
-	if err != nil {
-		return b, err
-	}
+func (a *API) readPeriod(r *http.Request) (burden.Request, error) {
 	q := r.URL.Query()
-	b.per, err = burden.ParsePeriod(b.cal, q.Get("from"), q.Get("to"), last)
-	return b, err
+	return burden.NewRequest(r.Context(), a.DB, q.Get("from"), q.Get("to"))
 }
 
 // burdenUnitRequest is a dashboard read: the permission, the period and the unit (by default the
 // top of the caller's scope; a unit outside it is 404, as if it did not exist).
-func (a *API) burdenUnitRequest(r *http.Request) (burdenRequest, burden.Unit, error) {
+func (a *API) burdenUnitRequest(r *http.Request) (burden.Request, burden.Unit, error) {
 	p := principal(r)
 	if err := p.Require(org.PermActivityRead); err != nil {
-		return burdenRequest{}, burden.Unit{}, err
+		return burden.Request{}, burden.Unit{}, err
 	}
 	unitID, err := httpx.QueryID(r, "unit_id")
 	if err != nil {
-		return burdenRequest{}, burden.Unit{}, err
+		return burden.Request{}, burden.Unit{}, err
 	}
 	b, err := a.readPeriod(r)
 	if err != nil {
@@ -114,14 +92,14 @@ func (a *API) burdenUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	self, rows, err := burden.Ranking(r.Context(), a.DB, root, b.per, b.w)
+	self, rows, err := burden.Ranking(r.Context(), a.DB, root, b.Period, b.Weights)
 	if err != nil {
 		return err
 	}
 	if rows == nil {
 		rows = []burden.UnitRow{}
 	}
-	httpx.WriteJSON(w, http.StatusOK, burdenUnitsView{Unit: root, Period: periodOf(b.per), Weights: b.w, Self: self, Items: rows})
+	httpx.WriteJSON(w, http.StatusOK, burdenUnitsView{Unit: root, Period: periodOf(b.Period), Weights: b.Weights, Self: self, Items: rows})
 	return nil
 }
 
@@ -144,11 +122,11 @@ func (a *API) burdenTrend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	points, err := burden.Trend(r.Context(), a.DB, b.cal, root, b.per)
+	points, err := burden.Trend(r.Context(), a.DB, b.Cal, root, b.Period)
 	if err != nil {
 		return err
 	}
-	writeBurdenItems(w, root, b.per, dayPoints(points))
+	writeBurdenItems(w, root, b.Period, dayPoints(points))
 	return nil
 }
 
@@ -165,11 +143,11 @@ func (a *API) burdenGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := burden.TopGroups(r.Context(), a.DB, root, b.per, sort, limit)
+	rows, err := burden.TopGroups(r.Context(), a.DB, root, b.Period, sort, limit)
 	if err != nil {
 		return err
 	}
-	writeBurdenItems(w, root, b.per, rows)
+	writeBurdenItems(w, root, b.Period, rows)
 	return nil
 }
 
@@ -182,11 +160,11 @@ func (a *API) burdenApps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := burden.TopApps(r.Context(), a.DB, root, b.per, limit)
+	rows, err := burden.TopApps(r.Context(), a.DB, root, b.Period, limit)
 	if err != nil {
 		return err
 	}
-	writeBurdenItems(w, root, b.per, rows)
+	writeBurdenItems(w, root, b.Period, rows)
 	return nil
 }
 
@@ -206,11 +184,11 @@ func (a *API) burdenHeatmap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cells, err := burden.Heatmap(r.Context(), a.DB, root, b.per)
+	cells, err := burden.Heatmap(r.Context(), a.DB, root, b.Period)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, heatmapView{Unit: root, Period: periodOf(b.per), Weekdays: weekdays, Cells: cells})
+	httpx.WriteJSON(w, http.StatusOK, heatmapView{Unit: root, Period: periodOf(b.Period), Weekdays: weekdays, Cells: cells})
 	return nil
 }
 
@@ -235,11 +213,11 @@ func (a *API) burdenMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := burden.Person(r.Context(), a.DB, b.cal, person, b.per, b.w)
+	v, err := burden.Person(r.Context(), a.DB, b.Cal, person, b.Period, b.Weights)
 	if err != nil {
 		return err
 	}
-	out := personView{PersonView: v, Trend: dayPoints(v.Trend), Groups: v.Groups, Period: periodOf(b.per), Weights: b.w}
+	out := personView{PersonView: v, Trend: dayPoints(v.Trend), Groups: v.Groups, Period: periodOf(b.Period), Weights: b.Weights}
 	if out.Groups == nil {
 		out.Groups = []burden.GroupRow{}
 	}

@@ -209,3 +209,31 @@ func ParsePeriod(cal *calendar.Calendar, from, to string, lastData time.Time) (P
 	}
 	return NewPeriod(cal, start, end), nil
 }
+
+// Request is what every burden view needs: the calendar, the weights, the days that have data
+// and the period asked for.
+type Request struct {
+	Cal         *calendar.Calendar
+	Weights     Weights
+	First, Last time.Time // the first and last day with data, when HasData
+	HasData     bool
+	Period      Period
+}
+
+// NewRequest reads the calendar, the weights and the range of data, and the period from a
+// form's or query's from and to (see ParsePeriod; "" for the default).
+func NewRequest(ctx context.Context, q store.Querier, from, to string) (Request, error) {
+	var b Request
+	var err error
+	if b.Cal, err = calendar.Load(ctx, q); err != nil {
+		return b, err
+	}
+	if b.Weights, err = LoadWeights(ctx, q); err != nil {
+		return b, err
+	}
+	if b.First, b.Last, b.HasData, err = DataRange(ctx, q); err != nil {
+		return b, err
+	}
+	b.Period, err = ParsePeriod(b.Cal, from, to, b.Last)
+	return b, err
+}

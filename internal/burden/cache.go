@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jianfu-gov/jianfu/internal/calendar"
 	"github.com/jianfu-gov/jianfu/internal/store"
 )
 
@@ -245,22 +244,14 @@ func loadSums(ctx context.Context, q store.Querier, per Period) (*periodSums, er
 // second for a province on SQLite). serve calls it with its other chores and after a batch it
 // took in itself.
 func Warm(ctx context.Context, q store.Querier) error {
-	_, last, ok, err := DataRange(ctx, q)
-	if err != nil || !ok {
-		return err
-	}
-	cal, err := calendar.Load(ctx, q)
-	if err != nil {
-		return err
-	}
-	per, err := ParsePeriod(cal, "", "", last)
-	if err != nil {
+	b, err := NewRequest(ctx, q, "", "")
+	if err != nil || !b.HasData {
 		return err
 	}
 	if _, err := orgOf(ctx, q); err != nil {
 		return err
 	}
-	_, err = sumsOf(ctx, q, per)
+	_, err = sumsOf(ctx, q, b.Period)
 	return err
 }
 

@@ -48,40 +48,20 @@ type burdenData struct {
 	Query      string // unit and period, for the export links
 }
 
-// burdenContext is what every burden page needs: the calendar, the weights and the period asked
-// for (by default the last 30 days with data).
-type burdenContext struct {
-	cal         *calendar.Calendar
-	w           burden.Weights
-	per         burden.Period
-	first, last time.Time
-	hasData     bool
-}
-
-func (s *Server) burdenContext(ctx context.Context, r *http.Request) (burdenContext, error) {
-	var b burdenContext
-	var err error
-	if b.cal, err = calendar.Load(ctx, s.DB); err != nil {
-		return b, err
-	}
-	if b.w, err = burden.LoadWeights(ctx, s.DB); err != nil {
-		return b, err
-	}
-	if b.first, b.last, b.hasData, err = burden.DataRange(ctx, s.DB); err != nil {
-		return b, err
-	}
+// burdenContext reads the calendar, the weights and the period asked for (by default the last
+// 30 days with data).
+func (s *Server) burdenContext(ctx context.Context, r *http.Request) (burden.Request, error) {
 	q := r.URL.Query()
-	b.per, err = burden.ParsePeriod(b.cal, q.Get("from"), q.Get("to"), b.last)
-	return b, err
+	return burden.NewRequest(ctx, s.DB, q.Get("from"), q.Get("to"))
 }
 
 // burdenRoot reads what a dashboard request asks for: the unit (unit_id, in the caller's scope;
 // the top of the scope by default) and the period.
-func (s *Server) burdenRoot(r *http.Request) (burden.Unit, burdenContext, error) {
+func (s *Server) burdenRoot(r *http.Request) (burden.Unit, burden.Request, error) {
 	ctx := r.Context()
 	unitID, err := httpx.QueryID(r, "unit_id")
 	if err != nil {
-		return burden.Unit{}, burdenContext{}, err
+		return burden.Unit{}, burden.Request{}, err
 	}
 	bc, err := s.burdenContext(ctx, r)
 	if err != nil {
@@ -98,22 +78,22 @@ func (s *Server) burden(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := burdenData{Unit: root, Period: bc.per, From: bc.per.From.Format("2006-01-02"), To: bc.per.To.Format("2006-01-02"),
-		HasData: bc.hasData, Components: burden.ComponentList}
+	d := burdenData{Unit: root, Period: bc.Period, From: bc.Period.From.Format("2006-01-02"), To: bc.Period.To.Format("2006-01-02"),
+		HasData: bc.HasData, Components: burden.ComponentList}
 	d.Query = fmt.Sprintf("unit_id=%d&from=%s&to=%s", root.ID, d.From, d.To)
-	if bc.hasData {
-		d.DataFirst, d.DataLast = bc.first.Format("2006-01-02"), bc.last.Format("2006-01-02")
+	if bc.HasData {
+		d.DataFirst, d.DataLast = bc.First.Format("2006-01-02"), bc.Last.Format("2006-01-02")
 	}
-	if d.Self, d.Rows, err = burden.Ranking(ctx, s.DB, root, bc.per, bc.w); err != nil {
+	if d.Self, d.Rows, err = burden.Ranking(ctx, s.DB, root, bc.Period, bc.Weights); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Parts = components(d.Self.Components, bc.w)
-	if d.Groups, err = burden.TopGroups(ctx, s.DB, root, bc.per, r.URL.Query().Get("sort"), 20); err != nil {
+	d.Parts = components(d.Self.Components, bc.Weights)
+	if d.Groups, err = burden.TopGroups(ctx, s.DB, root, bc.Period, r.URL.Query().Get("sort"), 20); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Apps, err = burden.TopApps(ctx, s.DB, root, bc.per, 20); err != nil {
+	if d.Apps, err = burden.TopApps(ctx, s.DB, root, bc.Period, 20); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -126,16 +106,16 @@ func (s *Server) burden(w http.ResponseWriter, r *http.Request) {
 
 // burdenCharts draws the trend over the whole range with data (so before and after the campaign
 // start both show), the ranking stacked by weighted component, and the week's heatmap.
-func (s *Server) burdenCharts(ctx context.Context, d *burdenData, bc burdenContext) error {
-	span := bc.per
-	if bc.hasData {
-		from := bc.first
-		if bc.last.Sub(from) > 180*24*time.Hour {
-			from = bc.last.AddDate(0, 0, -180)
+func (s *Server) burdenCharts(ctx context.Context, d *burdenData, bc burden.Request) error {
+	span := bc.Period
+	if bc.HasData {
+		from := bc.First
+		if bc.Last.Sub(from) > 180*24*time.Hour {
+			from = bc.Last.AddDate(0, 0, -180)
 		}
-		span = burden.NewPeriod(bc.cal, from, bc.last)
+		span = burden.NewPeriod(bc.Cal, from, bc.Last)
 	}
-	points, err := burden.Trend(ctx, s.DB, bc.cal, d.Unit, span)
+	points, err := burden.Trend(ctx, s.DB, bc.Cal, d.Unit, span)
 	if err != nil {
 		return err
 	}
@@ -153,17 +133,17 @@ func (s *Server) burdenCharts(ctx context.Context, d *burdenData, bc burdenConte
 	for _, row := range d.Rows {
 		labels = append(labels, row.Name)
 		for i, k := range burden.ComponentList {
-			series[i].Values = append(series[i].Values, row.Components[k]*bc.w[k])
+			series[i].Values = append(series[i].Values, row.Components[k]*bc.Weights[k])
 		}
 	}
 	svg, _ := chart.Bars("下级单位负担指数(按构成)", labels, series, chart.Options{})
 	d.RankChart = chart.HTML(svg)
 
-	heat, err := burden.Heatmap(ctx, s.DB, d.Unit, bc.per)
+	heat, err := burden.Heatmap(ctx, s.DB, d.Unit, bc.Period)
 	if err != nil {
 		return err
 	}
-	svg, _ = chart.Heatmap("消息发送时段(周一至周日 × 0–23 时)", heat, chart.Options{WorkHours: workHours(bc.cal)})
+	svg, _ = chart.Heatmap("消息发送时段(周一至周日 × 0–23 时)", heat, chart.Options{WorkHours: workHours(bc.Cal)})
 	d.Heat = chart.HTML(svg)
 	return nil
 }
@@ -223,14 +203,14 @@ func (s *Server) burdenMe(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := burdenMeData{From: bc.per.From.Format("2006-01-02"), To: bc.per.To.Format("2006-01-02")}
+	d := burdenMeData{From: bc.Period.From.Format("2006-01-02"), To: bc.Period.To.Format("2006-01-02")}
 	if c.User.PersonID != 0 {
 		d.Linked = true
-		if d.V, err = burden.Person(ctx, s.DB, bc.cal, c.User.PersonID, bc.per, bc.w); err != nil {
+		if d.V, err = burden.Person(ctx, s.DB, bc.Cal, c.User.PersonID, bc.Period, bc.Weights); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		d.Parts = components(d.V.Components, bc.w)
+		d.Parts = components(d.V.Components, bc.Weights)
 		start, hasStart, err := burden.CampaignStart(ctx, s.DB)
 		if err != nil {
 			s.fail(w, r, err)

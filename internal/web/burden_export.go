@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -26,7 +27,7 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 	switch table := r.URL.Query().Get("table"); table {
 	case "units":
 		title = "单位负担指数"
-		self, list, err := burden.Ranking(ctx, s.DB, root, bc.per, bc.w)
+		self, list, err := burden.Ranking(ctx, s.DB, root, bc.Period, bc.Weights)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -49,7 +50,7 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "groups":
 		title = "工作群负担"
-		list, err := burden.TopGroups(ctx, s.DB, root, bc.per, r.URL.Query().Get("sort"), 5000)
+		list, err := burden.TopGroups(ctx, s.DB, root, bc.Period, r.URL.Query().Get("sort"), 5000)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -61,7 +62,7 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "apps":
 		title = "应用使用"
-		list, err := burden.TopApps(ctx, s.DB, root, bc.per, 5000)
+		list, err := burden.TopApps(ctx, s.DB, root, bc.Period, 5000)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -73,7 +74,7 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "trend":
 		title = "每日趋势"
-		points, err := burden.Trend(ctx, s.DB, bc.cal, root, bc.per)
+		points, err := burden.Trend(ctx, s.DB, bc.Cal, root, bc.Period)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -84,14 +85,14 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 		}
 	case "heatmap":
 		title = "消息时段"
-		heat, err := burden.Heatmap(ctx, s.DB, root, bc.per)
+		heat, err := burden.Heatmap(ctx, s.DB, root, bc.Period)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		header = []string{"星期"}
 		for h := 0; h < 24; h++ {
-			header = append(header, itoa2(h)+"时")
+			header = append(header, fmt.Sprintf("%02d时", h))
 		}
 		for wd, name := range []string{"周一", "周二", "周三", "周四", "周五", "周六", "周日"} {
 			row := []any{name}
@@ -116,7 +117,7 @@ func (s *Server) burdenExport(w http.ResponseWriter, r *http.Request) {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		x.SetSheetRow(title, cell, &row)
 	}
-	name := title + "_" + root.Name + "_" + bc.per.From.Format("20060102") + "-" + bc.per.To.Format("20060102") + ".xlsx"
+	name := title + "_" + root.Name + "_" + bc.Period.From.Format("20060102") + "-" + bc.Period.To.Format("20060102") + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	if err := x.Write(w); err != nil {
@@ -132,8 +133,6 @@ func yesNo(b bool) string {
 	}
 	return "否"
 }
-
-func itoa2(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
 
 type activityImportData struct {
 	Report *activity.Report
