@@ -359,6 +359,13 @@ func Create(ctx context.Context, db *store.DB, p org.Principal, in Input) (Item,
 	return x, err
 }
 
+// CreateTx is Create inside the caller's transaction, for a caller that marks its own record
+// (an inspection result, a 自查 problem) as filed in the same transaction, so that an item is
+// never left without the mark or the mark without an item.
+func CreateTx(ctx context.Context, tx store.Querier, p org.Principal, in Input) (Item, error) {
+	return createTx(ctx, tx, p, in, createOpts{})
+}
+
 // createOpts are what conversion and import set beyond Input.
 type createOpts struct {
 	findingID  int64

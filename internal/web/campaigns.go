@@ -637,12 +637,9 @@ func (s *Server) campaignDocument(w http.ResponseWriter, r *http.Request) {
 	w.Write(doc.Data)
 }
 
-// campaignFileProblem turns a 自查报告's problem into a ledger item. The ledger (rectify.Create)
-// runs its own transaction and campaign.MarkProblemFiled wants one of the caller's, so the two
-// cannot share one: the item is created first, then the problem is marked with the item's
-// number in a second transaction. A problem already filed is refused before anything is
-// written; should the mark still fail (a second office user filing the same problem at the same
-// moment), the error names the item just created so that it can be closed as a duplicate.
+// campaignFileProblem turns a 自查报告's problem into a ledger item. The item and the problem's
+// mark (campaign.MarkProblemFiled) are written in one transaction: a problem is filed once, and
+// a second office user filing it at the same moment gets a conflict with nothing created.
 func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principal(r)
@@ -707,8 +704,14 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 		desc += "\n相关资产:" + pr.AssetCode
 	}
 	desc += fmt.Sprintf("\n来源:%s 自查报告(%s)", c.Name, sub.UnitName)
-	item, err := rectify.Create(ctx, s.DB, p, rectify.Input{Source: rectify.SourceSelfCheck, UnitID: sub.UnitID, Title: pr.Title,
-		Description: desc, Measures: pr.Measures, ResponsiblePersonID: person.ID, DeadlineWorkdays: days})
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		item, err := rectify.CreateTx(ctx, tx, p, rectify.Input{Source: rectify.SourceSelfCheck, UnitID: sub.UnitID, Title: pr.Title,
+			Description: desc, Measures: pr.Measures, ResponsiblePersonID: person.ID, DeadlineWorkdays: days})
+		if err != nil {
+			return err
+		}
+		return campaign.MarkProblemFiled(ctx, tx, p, pid, item.Number)
+	})
 	if err != nil {
 		if f := httpx.Field(err); f == "responsible_person_id" {
 			err = errs.Field("responsible_code", httpx.Message(err))
@@ -716,11 +719,6 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 			err = errs.Field("workdays", httpx.Message(err))
 		}
 		fail(err)
-		return
-	}
-	if err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return campaign.MarkProblemFiled(ctx, tx, p, pid, item.Number) }); err != nil {
-		s.Log.ErrorContext(ctx, "campaign: ledger item created but problem not marked", "problem", pid, "item", item.Number, "err", err)
-		fail(errs.E(errs.Conflict, "已生成整改事项 "+item.Number+",但标记问题时出错("+httpx.Message(err)+"),请核对是否重复"))
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/campaigns/%d/submissions/%d", c.ID, sub.ID), "created")

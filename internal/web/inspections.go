@@ -498,15 +498,9 @@ func (s *Server) inspectionResults(w http.ResponseWriter, r *http.Request) {
 // 抽查 or 检查 by the plan's kind, the target asset's unit and asset, the checklist item as
 // title, the inspector's note as description, the asset's accountable person as responsible
 // (or the person whose 工号 the form gives, when the asset has none), and a deadline of
-// fileWorkdays working days. Then the result is marked filed with the ledger number.
-//
-// rectify creates an item only in a transaction of its own (it has no variant taking a
-// transaction, as FromFinding is for findings), so the two writes are two transactions, in this
-// order: (1) the result is checked not to be filed yet; (2) rectify.Create writes the item, its
-// history and audit entry; (3) inspect.MarkFiled records the number on the result. If (3) fails
-// because a concurrent request filed the same result between (1) and (3), the page says so and
-// names the item just created, which the office then closes as a duplicate. A second, later
-// attempt is refused at (1) and creates nothing.
+// fileWorkdays working days. The item and the result's mark (inspect.MarkFiled) are written in
+// one transaction, so a second office user filing the same result at the same moment gets a
+// conflict and nothing is created twice.
 func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.CallerFrom(ctx).Principal()
@@ -574,20 +568,17 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 	}
 	desc := f.Note + "\n\n" + fmt.Sprintf("(%s“%s”,检查对象 %s %s,检查事项 %s,检查员 %s)",
 		f.PlanKind.Label(), f.PlanName, f.AssetCode, f.AssetName, f.ItemCode, f.Inspector)
-	item, err := rectify.Create(ctx, s.DB, p, rectify.Input{Source: source, UnitID: f.UnitID, AssetID: f.AssetID, Title: title,
-		Description: desc, ResponsiblePersonID: owner, DeadlineWorkdays: fileWorkdays})
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		item, err := rectify.CreateTx(ctx, tx, p, rectify.Input{Source: source, UnitID: f.UnitID, AssetID: f.AssetID, Title: title,
+			Description: desc, ResponsiblePersonID: owner, DeadlineWorkdays: fileWorkdays})
+		if err != nil {
+			return err
+		}
+		return inspect.MarkFiled(ctx, tx, rid, item.Number)
+	})
 	if err != nil {
 		if httpx.Field(err) == "responsible_person_id" {
 			err = errs.Field("responsible_code", httpx.Message(err))
-		}
-		s.renderPlan(w, r, id, &planError{err: err, key: key})
-		return
-	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error { return inspect.MarkFiled(ctx, tx, rid, item.Number) })
-	if err != nil {
-		s.Log.WarnContext(ctx, "inspection result filed twice", "result", rid, "ledger_item", item.Number, "err", err)
-		if errs.KindOf(err) == errs.Conflict {
-			err = errs.E(errs.Conflict, httpx.Message(err)+";本次新建的整改事项 "+item.Number+" 与之重复,请在整改台账中处理")
 		}
 		s.renderPlan(w, r, id, &planError{err: err, key: key})
 		return

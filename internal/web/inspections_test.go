@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jianfu-gov/jianfu/internal/auth"
@@ -234,9 +235,21 @@ func (fx *fixture) testInspections(t *testing.T) {
 	if r := fx.as(t, "staff").post(t, filePath, fx.as(t, "staff").form()); r.Status != http.StatusForbidden {
 		t.Errorf("frontline staff file a ledger item: %d", r.Status)
 	}
+	// Two office users file the same result at once: one item, one conflict, nothing half-written.
 	items0 := fx.count(t, `SELECT count(*) FROM ledger_items`)
-	if r := office.post(t, filePath, form); r.Status != http.StatusSeeOther {
-		t.Fatalf("file in the ledger = %d: %s", r.Status, text(r.Body))
+	statuses := make(chan int, 2)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() { statuses <- office.post(t, filePath, form).Status })
+	}
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for st := range statuses {
+		got[st]++
+	}
+	if got[http.StatusSeeOther] != 1 || got[http.StatusConflict] != 1 {
+		t.Fatalf("two simultaneous filings answered %v, want one 303 and one 409", got)
 	}
 	var number, source, title, desc string
 	var unitID, asset int64
