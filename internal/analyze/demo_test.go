@@ -110,6 +110,7 @@ func TestDemoPrecisionRecall(t *testing.T) {
 			{"GRP-FORCED", got["GRP-FORCED"], act.DemandGroups},
 			{"APP-LOWUSE", got["APP-LOWUSE"], tr.LowUseApps},
 			{"ACC-LOWUSE", got["ACC-LOWUSE"], tr.LowUseAccounts},
+			{"ACC-SIMILAR", got["ACC-SIMILAR"], groups(tr.SimilarAccounts)},
 		}
 		for _, c := range cases {
 			p, r, fp, fn := score(c.got, c.truth)

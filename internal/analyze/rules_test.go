@@ -230,8 +230,8 @@ func TestRuleDefs(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != 25 {
-		t.Errorf("%d rules, want 25", len(seen))
+	if len(seen) != 26 {
+		t.Errorf("%d rules, want 26", len(seen))
 	}
 }
 

@@ -50,7 +50,7 @@ func TestRunRecordsFindings(t *testing.T) {
 				t.Errorf("%s counts %+v", id, c)
 			}
 		}
-		if res.Firing != total || res.New != total || !res.CheckDate.Equal(at) || len(res.Rules) != 25 {
+		if res.Firing != total || res.New != total || !res.CheckDate.Equal(at) || len(res.Rules) != 26 {
 			t.Errorf("run %+v, want %d new findings on %s", res, total, at)
 		}
 

@@ -167,6 +167,7 @@ func (inv *inventory) genAccounts(b *bureau, ix *orgIndex, r *rand.Rand) {
 		d := add(base.Unit, p, name)
 		d.Followers /= 4 // the newer one has fewer followers
 	}
+	inv.plantTopicAccounts(b, ix, r, add)
 	// A few accounts were closed (已注销): history, not problems.
 	for range max(1, n/50) {
 		a := take(func(a *account) bool {
@@ -196,6 +197,109 @@ func (inv *inventory) genAccounts(b *bureau, ix *orgIndex, r *rand.Rand) {
 
 func platformRank(p string) int {
 	return slices.IndexFunc(accountPlatforms, func(x accountPlatform) bool { return x.Name == p })
+}
+
+// topicAccount is a themed account (专题账号) that units open beside their own: each unit words its
+// purpose in its own way, so the copies share the subject, not the sentence. Clusters of them on
+// one platform are what ACC-SIMILAR is to find; the unit's own accounts, one per platform in the
+// same standard wording, are not.
+type topicAccount struct {
+	stems     []string // what follows the place in the name
+	purposes  []string // one wording per copy
+	functions []string
+}
+
+var topicAccounts = []topicAccount{
+	{[]string{"消防科普", "消防安全课堂", "小小消防员"}, []string{
+		"面向中小学生和家长普及家庭防火、火场逃生自救知识，推送校园消防安全课堂。",
+		"开展校园消防安全教育，推送家庭防火常识和火场逃生自救知识，服务中小学生和家长。",
+		"为中小学生讲解火场逃生自救和家庭防火常识，发布校园消防安全课堂内容。"},
+		[]string{"科普文章", "安全课堂视频", "知识答题"}},
+	{[]string{"消防招录", "消防员招聘", "消防人才"}, []string{
+		"发布消防员招录公告、报名条件、体能测试安排和录用结果。",
+		"公布政府专职消防员招聘公告、报名条件、体能测试和录用名单。",
+		"发布专职消防员招聘报名、体能测试与录用公示信息，解答报考咨询。"},
+		[]string{"招录公告", "报名咨询", "录用公示"}},
+	{[]string{"消防志愿者", "消防志愿服务", "志愿消防"}, []string{
+		"招募和组织消防志愿者，发布志愿服务活动、培训和积分信息。",
+		"组织辖区消防志愿者队伍，发布志愿服务活动报名与培训通知。",
+		"发布消防志愿服务活动招募、志愿者培训和服务时长记录。"},
+		[]string{"志愿者招募", "活动报名", "服务记录"}},
+	{[]string{"森林防火", "森林草原防灭火", "护林防火"}, []string{
+		"发布森林草原火险等级预警、野外用火管理规定和防灭火知识。",
+		"推送森林草原防火预警信息和野外禁火规定，普及森林防灭火常识。",
+		"发布森林火险预警、野外禁火令和森林草原防灭火知识。"},
+		[]string{"火险预警", "禁火规定", "防灭火知识"}},
+	{[]string{"电动车安全", "电动自行车消防", "充电安全"}, []string{
+		"宣传电动自行车安全充电和停放规定，曝光楼道违规充电隐患。",
+		"普及电动自行车充电停放安全常识，通报违规进楼入户充电隐患。",
+		"发布电动自行车安全充电、规范停放知识和违规充电隐患曝光。"},
+		[]string{"隐患曝光", "安全提示", "举报线索"}},
+}
+
+// soloTopics are themed accounts nobody else runs: they must not be taken for copies of the
+// clusters' topics or of the units' own accounts.
+var soloTopics = []struct{ stem, purpose string }{
+	{"火灾调查", "发布火灾事故调查处理结果和典型火灾案例警示。"},
+	{"消防文创", "展示消防文化创意产品和消防博物馆展览信息。"},
+	{"应急救援", "发布地震、洪涝等灾害事故的应急救援力量调度和救援进展。"},
+}
+
+// topicPlatforms carry the themed accounts: text platforms where many 大队 have no account of
+// their own, so that a themed account is not also a unit's second account on the platform
+// (ACC-DUP, planted separately).
+var topicPlatforms = []string{"微博", "今日头条"}
+
+// plantTopicAccounts opens clusters of themed accounts (ACC-SIMILAR): each cluster is one topic on
+// one platform, opened by two or three 支队 or 大队 with their own wording, and a few themed
+// accounts that have no twin. No (topic, platform) is used twice, so a cluster is exactly the
+// accounts of one topic on one platform.
+func (inv *inventory) plantTopicAccounts(b *bureau, ix *orgIndex, r *rand.Rand, add func(int, accountPlatform, string) *account) {
+	type key struct {
+		unit     int
+		platform string
+	}
+	has := map[key]bool{}
+	for _, a := range inv.accounts {
+		has[key{a.Unit, a.Platform}] = true
+	}
+	var units []int
+	for i, u := range b.units {
+		if u.Kind == org.Detachment || u.Kind == org.Brigade {
+			units = append(units, i)
+		}
+	}
+	// free returns up to n units in random order with no account on platform.
+	free := func(platform string, n int) []int {
+		var out []int
+		for _, k := range r.Perm(len(units)) {
+			if u := units[k]; !has[key{u, platform}] && len(out) < n {
+				out = append(out, u)
+				has[key{u, platform}] = true
+			}
+		}
+		return out
+	}
+	platform := func(name string) accountPlatform {
+		return accountPlatforms[platformRank(name)]
+	}
+	clusters := min(inv.plan.acctPlants, len(topicAccounts)*len(topicPlatforms))
+	for c := range clusters {
+		t := topicAccounts[c%len(topicAccounts)]
+		p := platform(topicPlatforms[c/len(topicAccounts)])
+		for k, u := range free(p.Name, 2+r.IntN(2)) {
+			a := add(u, p, ix.place[u]+t.stems[k])
+			a.Purpose, a.Functions = t.purposes[k], slices.Clone(t.functions)
+			a.topic, a.planted = 1+c%len(topicAccounts), true
+		}
+	}
+	for k, s := range soloTopics[:min(len(soloTopics), max(1, inv.plan.acctPlants/2))] {
+		p := platform(topicPlatforms[k%len(topicPlatforms)])
+		for _, u := range free(p.Name, 1) {
+			a := add(u, p, ix.place[u]+s.stem)
+			a.Purpose, a.Functions, a.planted = s.purpose, []string{"信息发布"}, true
+		}
+	}
 }
 
 // accountName is how the unit's accounts are called: 四川消防, 成都消防, 锦江消防, 锦江消防春熙路站.

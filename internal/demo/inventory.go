@@ -128,6 +128,7 @@ type account struct {
 	LastPost    time.Time // zero: never posted
 
 	planted bool // carries a planted problem (or is the base of a duplicate)
+	topic   int  // 1 + index into topicAccounts for a planted topic account (ACC-SIMILAR), else 0
 }
 
 // group is one work group in memory. Members holds person indexes: the owner (群主) first when

@@ -274,7 +274,7 @@ func (b *bureau) auditInventory(ctx context.Context, tx *sql.Tx, inv *inventory)
 		st = append(st, a.Status)
 	}
 	accounts := map[string]any{"demo": build, "kind": "account", "accounts": count(st), "planted": map[string]int{
-		"duplicates": len(t.DupAccounts), "stale": len(t.StaleAccounts), "zombie": len(t.ZombieAccounts),
+		"duplicates": len(t.DupAccounts), "similar": len(t.SimilarAccounts), "stale": len(t.StaleAccounts), "zombie": len(t.ZombieAccounts),
 		"no_interaction": len(t.NoInteractAccounts), "unfiled": len(t.UnfiledAccounts), "mismatch": len(t.MismatchAccounts),
 		"low_use": len(t.LowUseAccounts)}}
 	st = st[:0]

@@ -46,6 +46,9 @@ type Truth struct {
 
 	// ACC-DUP: accounts of one unit on one platform, per unit and platform.
 	DupAccounts [][]string
+	// ACC-SIMILAR: themed accounts of one topic on one platform opened by different units, each
+	// worded in its own way.
+	SimilarAccounts [][]string
 	// ACC-STALE: last post 15–59 days before ReferenceDate. Zombies are not repeated here, though
 	// ACC-STALE fires on them too.
 	StaleAccounts []string
@@ -192,6 +195,22 @@ func (inv *inventory) computeTruth(b *bureau) *Truth {
 			t.DupAccounts = append(t.DupAccounts, codes)
 		}
 	}
+	type topicKey struct {
+		topic    int
+		platform string
+	}
+	byTopic := map[topicKey][]string{}
+	for _, a := range inv.accounts {
+		if a.topic > 0 && live(a.Status) {
+			byTopic[topicKey{a.topic, a.Platform}] = append(byTopic[topicKey{a.topic, a.Platform}], a.Code)
+		}
+	}
+	for _, codes := range byTopic {
+		if len(codes) > 1 {
+			slices.Sort(codes)
+			t.SimilarAccounts = append(t.SimilarAccounts, codes)
+		}
+	}
 	medians := map[peerKey]float64{}
 	for pk, f := range peers {
 		if len(f) >= 5 {
@@ -251,7 +270,7 @@ func (inv *inventory) computeTruth(b *bureau) *Truth {
 		t.LowUseAccounts, t.NoOwnerGroups, t.ExpiredTempGroups, t.UnfiledGroups, t.IdleGroups, t.LeftOwnerGroups} {
 		slices.Sort(l)
 	}
-	for _, l := range [][][]string{t.SimilarApps, t.DupAccounts, t.DupGroups, t.NearMissGroups} {
+	for _, l := range [][][]string{t.SimilarApps, t.SimilarAccounts, t.DupAccounts, t.DupGroups, t.NearMissGroups} {
 		sort.Slice(l, func(i, j int) bool { return l[i][0] < l[j][0] })
 	}
 	return t
