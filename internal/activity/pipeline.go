@@ -180,19 +180,24 @@ func run(ctx context.Context, db *store.DB, opt Options, produce func(context.Co
 		}
 		opt.Calendar = cal
 	}
-	dir, err := loadDirectory(ctx, db)
-	if err != nil {
-		return nil, err
-	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	w := &worker{dir: dir, opt: &opt, seen: newSeenSet(), now: opt.Now.Add(maxFutureSkew),
-		today: dayOf(opt.Now)}
+	w := &worker{opt: &opt, seen: newSeenSet(), now: opt.Now.Add(maxFutureSkew), today: dayOf(opt.Now)}
 	aggs := make([]*agg, workers)
 	ch := make(chan chunk, 2*workers)
 	g, gctx := errgroup.WithContext(ctx)
+	// The directory is read while the workers parse the first lines: on a large file that read
+	// is a tenth of the time, and parsing needs no directory. w.dir is set before dirReady
+	// closes, and read only after.
+	dirReady := make(chan struct{})
+	var dirErr error
+	g.Go(func() error {
+		defer close(dirReady)
+		w.dir, dirErr = loadDirectory(gctx, db)
+		return dirErr
+	})
 	g.Go(func() error {
 		defer close(ch)
 		return produce(gctx, ch)
@@ -202,13 +207,34 @@ func run(ctx context.Context, db *store.DB, opt Options, produce func(context.Co
 		a.clock = newWorkClock(opt.Calendar)
 		aggs[i] = a
 		g.Go(func() error {
+			var early []ingest.Record // parsed before the directory was read
+			ready := false
 			for c := range ch {
+				if !ready {
+					select {
+					case <-dirReady:
+						ready = true
+					default:
+						w.parse(a, &c, func(r *ingest.Record) { early = append(early, *r) })
+						continue
+					}
+				}
 				w.chunk(a, &c)
+			}
+			<-dirReady
+			if w.dir == nil {
+				return nil // the directory's error is the loader's to return
+			}
+			for i := range early {
+				w.record(a, &early[i])
 			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
+		if dirErr != nil {
+			return nil, dirErr
+		}
 		return nil, fmt.Errorf("activity: read %s: %w", opt.Source, err)
 	}
 	total := aggs[0]
@@ -224,7 +250,7 @@ func run(ctx context.Context, db *store.DB, opt Options, produce func(context.Co
 	if opt.Strict && rep.Rejected > 0 {
 		return rep, errs.E(errs.Invalid, fmt.Sprintf("有 %d 行未通过检查,整批未导入", rep.Rejected))
 	}
-	err = write(ctx, db, dir, total, rep, &opt)
+	err := write(ctx, db, w.dir, total, rep, &opt)
 	if errors.Is(err, errAlready) {
 		_, stored, err := alreadyIngested(ctx, db, rep.BatchID)
 		return stored, err
@@ -242,6 +268,11 @@ type worker struct {
 }
 
 func (w *worker) chunk(a *agg, c *chunk) {
+	w.parse(a, c, func(r *ingest.Record) { w.record(a, r) })
+}
+
+// parse counts the chunk's errors and hands each record it parses to use.
+func (w *worker) parse(a *agg, c *chunk, use func(*ingest.Record)) {
 	for _, e := range c.errs {
 		a.stats.reject(e)
 	}
@@ -251,10 +282,10 @@ func (w *worker) chunk(a *agg, c *chunk) {
 			a.stats.reject(*rerr)
 			continue
 		}
-		w.record(a, &rec)
+		use(&rec)
 	}
 	for i := range c.recs {
-		w.record(a, &c.recs[i])
+		use(&c.recs[i])
 	}
 }
 

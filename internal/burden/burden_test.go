@@ -191,3 +191,48 @@ func TestNewBatchShowsAtOnce(t *testing.T) {
 		t.Errorf("messages after a new batch = %d, want %d", after, before+1)
 	}
 }
+
+// TestWarm shows that Warm sums the default period ahead of the first view, and sums it again
+// once a batch arrived: rows removed behind the cache's back stay invisible until then.
+func TestWarm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		setup(t, db)
+		ctx := context.Background()
+		req, err := burden.NewRequest(ctx, db, "", "")
+		if err != nil || !req.HasData {
+			t.Fatalf("request %+v %v", req, err)
+		}
+		root, _ := burden.Root(ctx, db, org.Scope{All: true}, 0)
+		messages := func() int64 {
+			g, err := burden.TopGroups(ctx, db, root, req.Period, "messages", 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int64
+			for _, x := range g {
+				n += x.Messages
+			}
+			return n
+		}
+		if err := burden.Warm(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM act_group_days`); err != nil {
+			t.Fatal(err)
+		}
+		if n := messages(); n != 3 {
+			t.Errorf("after Warm, the default period shows %d messages, want the 3 summed before the rows went", n)
+		}
+		line := `{"id":"late","group":"GRP-000001","sender":"P3","time":"2026-09-21 16:00:00","text":"补充一条"}` + "\n"
+		if _, err := activity.IngestFile(ctx, db, strings.NewReader(line), activity.Options{BatchID: "late", Calendar: calendar.Default(),
+			Now: day.AddDate(0, 1, 0), Actor: org.System}); err != nil {
+			t.Fatal(err)
+		}
+		if err := burden.Warm(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if n := messages(); n != 1 {
+			t.Errorf("after a batch and Warm, %d messages, want 1 (the new batch's, the rest deleted)", n)
+		}
+	})
+}

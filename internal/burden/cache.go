@@ -241,8 +241,8 @@ func loadSums(ctx context.Context, q store.Querier, per Period) (*periodSums, er
 
 // Warm fills the caches for the default period (the last DefaultDays with data), so that the
 // first dashboard opened after a batch arrived does not pay for reading the month (about a
-// second for a province on SQLite). serve calls it with its other chores and after a batch it
-// took in itself.
+// second for a province on SQLite). serve calls it every 30 seconds; when no batch arrived it
+// costs the version check (and the organisation's side once its two minutes are up).
 func Warm(ctx context.Context, q store.Querier) error {
 	b, err := NewRequest(ctx, q, "", "")
 	if err != nil || !b.HasData {
