@@ -211,13 +211,14 @@ var evidenceLabels = map[string]string{
 	"window_from": "统计起始日", "window_to": "统计截止日", "messages": "消息数", "after_hours": "非工作时间消息数",
 	"share": "占比", "threshold_share": "占比阈值", "demands": "留痕类要求消息数", "per_workday": "每个工作日",
 	"threshold_per_workday": "每个工作日阈值", "workdays": "工作日数", "target_users": "目标用户数",
-	"mean_active_users": "日均活跃用户", "days_reported": "有数据天数", "groups": "群组", "pairs": "重叠的群组对",
+	"mean_active_users": "日均活跃用户", "days_reported": "有数据天数", "groups": "群组", "pairs": "两两比较",
 	"keep": "建议保留", "threshold_jaccard": "重合度阈值", "threshold_containment": "包含度阈值", "members": "成员",
 	"names": "姓名", "externals": "名录外成员", "count": "人数", "owner": "群主", "owner_status": "群主状态",
 	"load": "合并前后的消息量(每人每工作日)", "task_end_on": "任务结束日期", "approval_ref": "审批备案文号",
 	"filing_no": "备案编号", "operator": "注册主体", "platform": "平台", "forms": "表单", "features": "功能",
 	"feature_labels": "强制功能", "mlps_level": "等保级别", "mlps_assessed_on": "等保测评日期", "score": "相似度",
 	"shared_terms": "共同用语", "shared_forms": "共同表单", "unit": "单位", "accounts": "账号", "apps": "应用",
+	"threshold": "阈值", "a": "甲", "b": "乙",
 }
 
 func evidenceRows(raw json.RawMessage) []kv {
@@ -232,20 +233,60 @@ func evidenceRows(raw json.RawMessage) []kv {
 	sort.Strings(keys)
 	out := make([]kv, 0, len(keys))
 	for _, k := range keys {
-		val := m[k]
-		text := fmt.Sprint(val)
-		if _, ok := val.(string); !ok {
-			if b, err := json.Marshal(val); err == nil {
-				text = string(b)
-			}
-		}
-		label := k
-		if l, ok := evidenceLabels[k]; ok {
-			label = l
-		}
-		out = append(out, kv{label, text})
+		out = append(out, kv{evidenceLabel(k), evidenceText(m[k])})
 	}
 	return out
+}
+
+func evidenceLabel(k string) string {
+	if l, ok := evidenceLabels[k]; ok {
+		return l
+	}
+	return k
+}
+
+// evidenceText writes a decoded JSON value for people rather than programs: a list of words
+// joined with 、, a list of objects one per line, an object as label:value pairs, no quotes
+// or braces.
+func evidenceText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		return x
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		if len(x) == 0 {
+			return "—"
+		}
+		sep := "、"
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = evidenceText(e)
+			if _, ok := e.(map[string]any); ok {
+				sep = "\n"
+			}
+		}
+		return strings.Join(parts, sep)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = evidenceLabel(k) + ":" + evidenceText(x[k])
+		}
+		return strings.Join(parts, ";")
+	}
+	return fmt.Sprint(v)
 }
 
 func (s *Server) findingDecide(w http.ResponseWriter, r *http.Request) {
