@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/jianfu-gov/jianfu/internal/store/storetest"
 )
 
 func (fx *fixture) testFindings(t *testing.T) {
@@ -39,6 +41,13 @@ func (fx *fixture) testFindings(t *testing.T) {
 	path := "/findings/" + m[1]
 	if r := admin.get(t, path); r.Status != http.StatusOK || !strings.Contains(r.Body, "evidence") {
 		t.Fatalf("finding page = %d", r.Status)
+	}
+	// A similarity finding reads as text: the accounts compared, the words they share, no JSON.
+	var similar int64
+	storetest.Must(t, fx.db.QueryRow(`SELECT id FROM findings WHERE rule_id = 'ACC-SIMILAR' ORDER BY id LIMIT 1`).Scan(&similar))
+	if r := admin.get(t, "/findings/"+strconv.FormatInt(similar, 10)); !strings.Contains(r.Body, "两两比较") ||
+		!strings.Contains(r.Body, "共同用语:") || strings.Contains(r.Body, "&#34;") {
+		t.Errorf("ACC-SIMILAR evidence is not readable: %s", text(r.Body))
 	}
 	if r := admin.post(t, path+"/dismiss", admin.form("reason", "")); r.Status != http.StatusBadRequest {
 		t.Fatalf("dismiss without a reason = %d", r.Status)
