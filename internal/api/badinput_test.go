@@ -837,6 +837,68 @@ func TestBadInput(t *testing.T) {
 			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/results"), body: map[string]any{"target_id": 999999, "item_id": item, "outcome": "pass"}}
 		}, 404, "not_found", ""},
 		{"failed: id 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspections/0/failed"} }, 400, "invalid", "id"},
+		// Filing 运行中的抽查's failure on GRP-A2, an asset without an accountable person.
+		{"file failure: rid abc", func(fx *fixture) req {
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/failed/abc/ledger"), body: map[string]any{}}
+		}, 400, "invalid", "rid"},
+		{"file failure: unknown result", func(fx *fixture) req {
+			return req{method: "POST", path: planURL(fx, "运行中的抽查", "/failed/999999/ledger"), body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID}}
+		}, 404, "not_found", ""},
+		{"file failure: a failure of another plan", func(fx *fixture) req {
+			return req{method: "POST", path: strings.Replace(failureURL(fx, "运行中的抽查"), planURL(fx, "运行中的抽查", ""), planURL(fx, "另一计划", ""), 1),
+				body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID}}
+		}, 404, "not_found", ""},
+		{"file failure: no body", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"), body: "", contentType: "application/json"}
+		}, 400, "invalid", ""},
+		{"file failure: no responsible person for an asset without one", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"), body: map[string]any{"deadline_workdays": 5}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file failure: responsible person not a number", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"), body: map[string]any{"responsible_person_id": "P-A1-1"}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file failure: responsible person -1", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"), body: map[string]any{"responsible_person_id": -1}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file failure: responsible person of another unit", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"), body: map[string]any{"responsible_person_id": fx.people["P-B1-1"].ID}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file failure: 999 working days", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"),
+				body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline_workdays": 999}}
+		}, 400, "invalid", "deadline_workdays"},
+		{"file failure: a deadline date", func(fx *fixture) req {
+			return req{method: "POST", path: failureURL(fx, "运行中的抽查"),
+				body: map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline": "2100-01-01"}}
+		}, 400, "invalid", "deadline"},
+		// Declared conflicts.
+		{"conflicts: user_id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspection-conflicts?user_id=abc"} }, 400, "invalid", "user_id"},
+		{"conflicts: unknown user", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspection-conflicts?user_id=999999"} }, 400, "invalid", "user_id"},
+		{"conflicts: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/inspection-conflicts?limit=0"} }, 400, "invalid", "limit"},
+		{"declare: reason missing", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_id": unit(fx, "DD-A")}}
+		}, 400, "invalid", "reason"},
+		{"declare: reason not a string", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_id": unit(fx, "DD-A"), "reason": 1}}
+		}, 400, "invalid", "reason"},
+		{"declare: no unit", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"reason": "亲属"}}
+		}, 400, "invalid", "unit_id"},
+		{"declare: unit_id and unit_code", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_id": unit(fx, "DD-A"), "unit_code": "DD-A", "reason": "亲属"}}
+		}, 400, "invalid", "unit_id"},
+		{"declare: unknown unit", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_id": 999999, "reason": "亲属"}}
+		}, 400, "invalid", "unit_id"},
+		{"declare: unknown unit code", func(*fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_code": "NOSUCH", "reason": "亲属"}}
+		}, 400, "invalid", "unit_code"},
+		{"declare: unknown user", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"user_id": 999999, "unit_id": unit(fx, "DD-A"), "reason": "亲属"}}
+		}, 400, "invalid", "user_id"},
+		{"declare: unknown field", func(fx *fixture) req {
+			return req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_id": unit(fx, "DD-A"), "reason": "亲属", "until": "2027-01-01"}}
+		}, 400, "invalid", "until"},
 		// Campaigns. The fixture's campaign is 甲市支队's, with 实施方案 owed by 大队.
 		{"campaigns: offset -1", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns?offset=-1"} }, 400, "invalid", "offset"},
 		{"campaign: id abc", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns/abc"} }, 400, "invalid", "id"},
@@ -945,6 +1007,108 @@ func TestBadInput(t *testing.T) {
 		{"submission: unknown task", func(fx *fixture) req {
 			return req{method: "POST", path: campaignURL(fx, "/tasks/999999/submissions"), body: submissionBodyFor(fx, "DD-A")}
 		}, 404, "not_found", ""},
+		// Filing 坏输入问题, a problem of a 自查报告 of 甲市支队自查督导.
+		{"file problem: submission missing", func(fx *fixture) req {
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"), body: map[string]any{"responsible_person_id": fx.people["P-A-2"].ID}}
+		}, 400, "invalid", "submission_id"},
+		{"file problem: submission_id not a number", func(fx *fixture) req {
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"), body: map[string]any{"submission_id": "1", "responsible_person_id": fx.people["P-A-2"].ID}}
+		}, 400, "invalid", "submission_id"},
+		{"file problem: pid abc", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/problems/abc/ledger"), body: map[string]any{"submission_id": 1}}
+		}, 400, "invalid", "pid"},
+		{"file problem: unknown submission", func(fx *fixture) req {
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"), body: map[string]any{"submission_id": 999999, "responsible_person_id": fx.people["P-A-2"].ID}}
+		}, 404, "not_found", ""},
+		{"file problem: unknown problem", func(fx *fixture) req {
+			c, sid, _ := problemOf(fx, "坏输入问题")
+			return req{method: "POST", path: fmt.Sprintf("/api/v1/campaigns/%d/problems/999999/ledger", c),
+				body: map[string]any{"submission_id": sid, "responsible_person_id": fx.people["P-A-2"].ID}}
+		}, 404, "not_found", ""},
+		{"file problem: submission of another campaign", func(fx *fixture) req {
+			_, sid, pid := problemOf(fx, "坏输入问题")
+			return req{method: "POST", path: campaignURL(fx, fmt.Sprintf("/problems/%d/ledger", pid)),
+				body: map[string]any{"submission_id": sid, "responsible_person_id": fx.people["P-A-2"].ID}}
+		}, 404, "not_found", ""},
+		{"file problem: responsible person missing", func(fx *fixture) req {
+			_, sid, _ := problemOf(fx, "坏输入问题")
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"), body: map[string]any{"submission_id": sid}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file problem: responsible person of another unit", func(fx *fixture) req {
+			_, sid, _ := problemOf(fx, "坏输入问题")
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"), body: map[string]any{"submission_id": sid, "responsible_person_id": fx.people["P-B-1"].ID}}
+		}, 400, "invalid", "responsible_person_id"},
+		{"file problem: -3 working days", func(fx *fixture) req {
+			_, sid, _ := problemOf(fx, "坏输入问题")
+			return req{method: "POST", path: problemURL(fx, "坏输入问题"),
+				body: map[string]any{"submission_id": sid, "responsible_person_id": fx.people["P-A-2"].ID, "deadline_workdays": -3}}
+		}, 400, "invalid", "deadline_workdays"},
+		// Supervision notes of the fixture campaign.
+		{"notes: unit_id abc", func(fx *fixture) req { return req{method: "GET", path: campaignURL(fx, "/notes?unit_id=abc")} }, 400, "invalid", "unit_id"},
+		{"notes: offset -1", func(fx *fixture) req { return req{method: "GET", path: campaignURL(fx, "/notes?offset=-1")} }, 400, "invalid", "offset"},
+		{"notes: unknown campaign", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns/999999/notes"} }, 404, "not_found", ""},
+		{"note: unit missing", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": "督导"}}
+		}, 400, "invalid", "unit_id"},
+		{"note: unit outside the campaign", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"unit_id": unit(fx, "XCC"), "date": tz.Today().Format("2006-01-02"), "text": "督导"}}
+		}, 400, "invalid", "unit_id"},
+		{"note: date missing", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"unit_id": unit(fx, "DD-A"), "text": "督导"}}
+		}, 400, "invalid", "date"},
+		{"note: date 2026-02-30", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"unit_id": unit(fx, "DD-A"), "date": "2026-02-30", "text": "督导"}}
+		}, 400, "invalid", "date"},
+		{"note: text missing", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"unit_id": unit(fx, "DD-A"), "date": tz.Today().Format("2006-01-02")}}
+		}, 400, "invalid", "text"},
+		{"note: text not a string", func(fx *fixture) req {
+			return req{method: "POST", path: campaignURL(fx, "/notes"), body: map[string]any{"unit_id": unit(fx, "DD-A"), "date": tz.Today().Format("2006-01-02"), "text": []string{"督导"}}}
+		}, 400, "invalid", "text"},
+		{"note update: the unit cannot change", func(fx *fixture) req {
+			return req{method: "PUT", path: noteURL(fx, "DD-A"), body: map[string]any{"unit_id": unit(fx, "DD-B"), "date": tz.Today().Format("2006-01-02"), "text": "复查"}}
+		}, 400, "invalid", "unit_id"},
+		{"note update: text missing", func(fx *fixture) req {
+			return req{method: "PUT", path: noteURL(fx, "DD-A"), body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": " "}}
+		}, 400, "invalid", "text"},
+		{"note update: nid abc", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/notes/abc"), body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": "复查"}}
+		}, 400, "invalid", "nid"},
+		{"note update: unknown note", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/notes/999999"), body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": "复查"}}
+		}, 404, "not_found", ""},
+		{"note update: a note of another campaign", func(fx *fixture) req {
+			c, _, _ := problemOf(fx, "坏输入问题")
+			return req{method: "PUT", path: strings.Replace(noteURL(fx, "DD-A"), campaignURL(fx, ""), fmt.Sprintf("/api/v1/campaigns/%d", c), 1),
+				body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": "复查"}}
+		}, 404, "not_found", ""},
+		// The commendation and 约谈 lists.
+		{"list: unknown kind", func(fx *fixture) req { return req{method: "GET", path: campaignURL(fx, "/lists/praise")} }, 400, "invalid", "kind"},
+		{"list: unknown kind on save", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/表彰"), body: map[string]any{"entries": []any{}}}
+		}, 400, "invalid", "kind"},
+		{"list: unknown campaign", func(*fixture) req { return req{method: "GET", path: "/api/v1/campaigns/999999/lists/commend"} }, 404, "not_found", ""},
+		{"list: entries missing", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"), body: map[string]any{}}
+		}, 400, "invalid", "entries"},
+		{"list: entries not a list", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"), body: map[string]any{"entries": "DD-A"}}
+		}, 400, "invalid", "entries"},
+		{"list: unit listed twice", func(fx *fixture) req {
+			e := map[string]any{"unit_id": unit(fx, "DD-A"), "reason": "按期完成"}
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"), body: map[string]any{"entries": []any{e, e}}}
+		}, 400, "invalid", "entries[1].unit_id"},
+		{"list: reason missing", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"), body: map[string]any{"entries": []any{map[string]any{"unit_id": unit(fx, "DD-A")}}}}
+		}, 400, "invalid", "entries[0].reason"},
+		{"list: unit outside the campaign", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"),
+				body: map[string]any{"entries": []any{map[string]any{"unit_id": unit(fx, "XCC"), "reason": "宣传到位"}}}}
+		}, 400, "invalid", "entries[0].unit_id"},
+		{"list: unit name is not input", func(fx *fixture) req {
+			return req{method: "PUT", path: campaignURL(fx, "/lists/commend"),
+				body: map[string]any{"entries": []any{map[string]any{"unit_id": unit(fx, "DD-A"), "unit_name": "甲区大队", "reason": "按期完成"}}}}
+		}, 400, "invalid", "unit_name"},
 		// Notifications.
 		{"notifications: unread=maybe", func(*fixture) req { return req{method: "GET", path: "/api/v1/notifications?unread=maybe"} }, 400, "invalid", "unread"},
 		{"notifications: limit 0", func(*fixture) req { return req{method: "GET", path: "/api/v1/notifications?limit=0"} }, 400, "invalid", "limit"},
@@ -1001,6 +1165,9 @@ func TestBadInput(t *testing.T) {
 		fx.newPlan(t, "另一计划", inspect.InProgress)
 		fx.newPlan(t, "草稿计划", inspect.Draft)
 		fx.fixtureCampaign(t)
+		fx.failedResult(t, fx.runningPlan(t), "GRP-A2")
+		fx.selfCheckProblem(t, "坏输入问题")
+		fx.fixtureNotes(t)
 		for _, c := range cases {
 			before, beforeRows, beforeIntake := auditLen(t, db), catalogRows(t, db), intakeRows(t, db)
 			r := c.r(fx)
@@ -1047,6 +1214,32 @@ func findingURL(fx *fixture, rule, code, suffix string) string {
 		panic(fmt.Sprintf("finding of %s on %s: %d, %v", rule, code, len(list), err))
 	}
 	return fmt.Sprintf("/api/v1/findings/%d%s", list[0].ID, suffix)
+}
+
+// failureURL is the filing path of the failed result of the plan named name (it has one).
+func failureURL(fx *fixture, name string) string {
+	var id int64
+	if err := fx.db.QueryRowContext(context.Background(), `SELECT r.id FROM inspection_results r JOIN inspection_targets t ON t.id = r.target_id
+		JOIN inspection_plans p ON p.id = t.plan_id WHERE p.name = $1 AND r.outcome = 'fail'`, name).Scan(&id); err != nil {
+		panic(fmt.Sprintf("failure of plan %s: %v", name, err))
+	}
+	return planURL(fx, name, fmt.Sprintf("/failed/%d/ledger", id))
+}
+
+// problemURL is the filing path of the 自查 problem titled title.
+func problemURL(fx *fixture, title string) string {
+	c, _, pid := problemOf(fx, title)
+	return fmt.Sprintf("/api/v1/campaigns/%d/problems/%d/ledger", c, pid)
+}
+
+// noteURL is the path of the fixture campaign's note about the unit of code; fixtureNotes has run.
+func noteURL(fx *fixture, code string) string {
+	var id int64
+	if err := fx.db.QueryRowContext(context.Background(), `SELECT min(n.id) FROM campaign_notes n JOIN units u ON u.id = n.unit_id
+		WHERE u.code = $1`, code).Scan(&id); err != nil {
+		panic(fmt.Sprintf("note about %s: %v", code, err))
+	}
+	return campaignURL(fx, fmt.Sprintf("/notes/%d", id))
 }
 
 // TestUnknownPathAndMethod checks that the API's own 404 and 405 are JSON, not ServeMux text.

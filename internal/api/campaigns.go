@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,14 +18,16 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/campaign"
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/filing"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/tz"
 )
 
 // The special campaign (专项行动): campaigns with their four phases, the tasks units owe in a
-// phase, what units submit for them (documents travel Base64-encoded inside the JSON body), and
-// the progress board. campaign checks roles and scope.
+// phase, what units submit for them (documents travel Base64-encoded inside the JSON body), the
+// progress board, 自查 problems filed in the ledger (by package filing), supervision notes
+// (督导记录) and the commendation and 约谈 lists. campaign checks roles and scope.
 
 func (a *API) campaigns() *campaign.Store { return campaign.New(a.DB) }
 
@@ -263,4 +266,204 @@ func decodeLargeJSON(r *http.Request, v any) error {
 		return errs.Field(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "未知字段")
 	}
 	return errs.Wrap(errs.Invalid, "无法解析请求体", err)
+}
+
+// problemFileBody files a 自查 problem; submission_id names the submission it was reported in, as
+// on the web page (a problem's submission is in its `submission_id`).
+type problemFileBody struct {
+	SubmissionID int64 `json:"submission_id"`
+	ledgerFileBody
+}
+
+// fileCampaignProblem turns problem pid of a 自查报告 of campaign id into a ledger item (source
+// 自查); a problem filed already is a 409 naming its ledger number.
+func (a *API) fileCampaignProblem(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pid, err := httpx.PathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	var in problemFileBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.SubmissionID <= 0 {
+		return errs.Field("submission_id", "请指定问题所在的报送记录(submission_id)")
+	}
+	o, err := in.options()
+	if err != nil {
+		return err
+	}
+	it, err := filing.SelfCheckProblem(r.Context(), a.DB, principal(r), id, in.SubmissionID, pid, o)
+	if err != nil {
+		return err
+	}
+	writeCreated(w, fmt.Sprintf("/api/v1/ledger/%d", it.ID), it)
+	return nil
+}
+
+// listCampaignNotes lists a campaign's supervision notes (督导记录) in the caller's scope, newest
+// first; unit_id limits them to one unit (one outside the scope has none).
+func (a *API) listCampaignNotes(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pg, err := readPage(r)
+	if err != nil {
+		return err
+	}
+	unitID, err := httpx.QueryID(r, "unit_id")
+	if err != nil {
+		return err
+	}
+	notes, err := a.campaigns().Notes(r.Context(), principal(r), id, unitID)
+	if err != nil {
+		return err
+	}
+	writeList(w, page(notes, pg), len(notes), pg)
+	return nil
+}
+
+// noteBody is a supervision note: the unit visited (only when the note is added), the day and
+// what was found and asked for.
+type noteBody struct {
+	UnitID   int64        `json:"unit_id"`
+	Date     catalog.Date `json:"date"`
+	Text     string       `json:"text"`
+	FollowUp string       `json:"follow_up"`
+}
+
+// noteUpdateBody is noteBody without the unit, which a note keeps.
+type noteUpdateBody struct {
+	Date     catalog.Date `json:"date"`
+	Text     string       `json:"text"`
+	FollowUp string       `json:"follow_up"`
+}
+
+func (a *API) addCampaignNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in noteBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.UnitID <= 0 {
+		return errs.Field("unit_id", "请指定督导的单位(unit_id)")
+	}
+	n, err := a.campaigns().AddNote(r.Context(), principal(r), id, campaign.NoteInput{UnitID: in.UnitID, Date: in.Date.Time,
+		Text: in.Text, FollowUp: in.FollowUp})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, n)
+	return nil
+}
+
+func (a *API) updateCampaignNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	nid, err := httpx.PathID(r, "nid")
+	if err != nil {
+		return err
+	}
+	var in noteUpdateBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	st, p := a.campaigns(), principal(r)
+	// The path names the campaign; campaign.UpdateNote knows only the note, so a note of another
+	// campaign (or out of scope) is not found here.
+	notes, err := st.Notes(r.Context(), p, id, 0)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(notes, func(n campaign.Note) bool { return n.ID == nid }) {
+		return errs.E(errs.NotFound, "督导记录不存在或不在您的管辖范围内")
+	}
+	n, err := st.UpdateNote(r.Context(), p, nid, campaign.NoteInput{Date: in.Date.Time, Text: in.Text, FollowUp: in.FollowUp})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, n)
+	return nil
+}
+
+// listKind reads the list in the path: commend (表彰名单) or interview (约谈名单).
+func listKind(r *http.Request) (campaign.ListKind, error) {
+	k := campaign.ListKind(r.PathValue("kind"))
+	if k != campaign.Commend && k != campaign.Interview {
+		return "", errs.Field("kind", "名单类型 kind 应为 commend(表彰名单)或 interview(约谈名单)")
+	}
+	return k, nil
+}
+
+// getCampaignList shows the campaign's commendation or 约谈 list, entries in the caller's scope
+// only; a list never saved is empty with id 0. As on the web, reading it needs catalog.read.
+func (a *API) getCampaignList(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	kind, err := listKind(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	if err := p.Require(org.PermCatalogRead); err != nil {
+		return err
+	}
+	l, err := a.campaigns().GetList(r.Context(), p, id, kind)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, l)
+	return nil
+}
+
+// listEntryBody is one unit on a list with the reason for it.
+type listEntryBody struct {
+	UnitID int64  `json:"unit_id"`
+	Reason string `json:"reason"`
+}
+
+// listSaveBody replaces a list; entries is required so that a body missing it does not empty the
+// list by accident ([] empties it on purpose).
+type listSaveBody struct {
+	Entries []listEntryBody `json:"entries"`
+}
+
+func (a *API) saveCampaignList(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	kind, err := listKind(r)
+	if err != nil {
+		return err
+	}
+	var in listSaveBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Entries == nil {
+		return errs.Field("entries", "请提供名单 entries(空数组 [] 表示清空名单)")
+	}
+	entries := make([]campaign.Entry, len(in.Entries))
+	for i, e := range in.Entries {
+		entries[i] = campaign.Entry{UnitID: e.UnitID, Reason: e.Reason}
+	}
+	l, err := a.campaigns().SaveList(r.Context(), principal(r), id, kind, entries)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, l)
+	return nil
 }

@@ -5,16 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/filing"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/inspect"
 	"github.com/jianfu-gov/jianfu/internal/org"
 )
 
 // Inspections (监督检查) and 双随机 spot checks: plans with their checklist, the reproducible random
-// draw of targets and inspectors, its published view, results by the assigned inspectors, and
-// the failed items that become ledger items. inspect checks roles and scope.
+// draw of targets and inspectors, its published view, results by the assigned inspectors, the
+// failed items that become ledger items (by package filing), and inspectors' declared conflicts
+// of interest (回避申报). inspect, filing and rectify check roles and scope.
 
 // page returns the part of items pg selects, for lists the domain returns whole.
 func page[T any](items []T, pg org.Page) []T {
@@ -224,5 +227,127 @@ func (a *API) failedInspectionItems(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, failedView{Items: items})
+	return nil
+}
+
+// ledgerFileBody files a failed item or a 自查 problem in the ledger. responsible_person_id may
+// be left out for an inspection failure whose asset has an accountable person; deadline_workdays
+// defaults to filing.DefaultWorkdays.
+type ledgerFileBody struct {
+	ResponsiblePersonID int64 `json:"responsible_person_id"`
+	DeadlineWorkdays    int   `json:"deadline_workdays"`
+}
+
+func (b ledgerFileBody) options() (filing.Options, error) {
+	if b.ResponsiblePersonID < 0 {
+		return filing.Options{}, errs.Field("responsible_person_id", "responsible_person_id 应为正整数")
+	}
+	return filing.Options{ResponsiblePersonID: b.ResponsiblePersonID, Workdays: b.DeadlineWorkdays}, nil
+}
+
+// fileInspectionFailure turns failed result rid of plan id into a ledger item (source 抽查 or 检查
+// by the plan's kind); a result filed already is a 409 naming its ledger number.
+func (a *API) fileInspectionFailure(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := httpx.PathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	var in ledgerFileBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	o, err := in.options()
+	if err != nil {
+		return err
+	}
+	it, err := filing.InspectionFailure(r.Context(), a.DB, principal(r), id, rid, o)
+	if err != nil {
+		return err
+	}
+	writeCreated(w, fmt.Sprintf("/api/v1/ledger/%d", it.ID), it)
+	return nil
+}
+
+// listInspectionConflicts lists the declared conflicts of interest (回避申报) of user_id, the
+// caller by default; another user's are for the office and administrators, within their scope.
+func (a *API) listInspectionConflicts(w http.ResponseWriter, r *http.Request) error {
+	pg, err := readPage(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	userID, err := httpx.QueryID(r, "user_id")
+	if err != nil {
+		return err
+	}
+	if userID == 0 {
+		userID = p.UserID
+	}
+	list, err := inspect.Conflicts(r.Context(), a.DB, p, userID)
+	if errs.Is(err, errs.NotFound) {
+		// A filter naming a user out of scope is a bad argument, and says no more than that.
+		return errs.Field("user_id", "参数 user_id 所指用户不存在或不在您的管辖范围内")
+	}
+	if err != nil {
+		return err
+	}
+	writeList(w, page(list, pg), len(list), pg)
+	return nil
+}
+
+// conflictBody declares a conflict of interest of user_id (the caller by default) with a unit
+// named by unit_id or, for a unit outside the caller's scope, by unit_code.
+type conflictBody struct {
+	UserID   int64  `json:"user_id"`
+	UnitID   int64  `json:"unit_id"`
+	UnitCode string `json:"unit_code"`
+	Reason   string `json:"reason"`
+}
+
+func (a *API) declareInspectionConflict(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	// Before the body is read: a caller who may not declare learns nothing from it, such as
+	// whether a unit code exists.
+	if !p.Has(org.RoleInspector) && !p.Has(org.RoleOffice) && !p.Has(org.RoleAdmin) {
+		return errs.E(errs.Forbidden, "只有检查员、领导小组办公室或系统管理员可以申报回避")
+	}
+	var in conflictBody
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	in.UnitCode = strings.TrimSpace(in.UnitCode)
+	switch {
+	case in.UserID < 0:
+		return errs.Field("user_id", "user_id 应为正整数")
+	case in.UnitID < 0:
+		return errs.Field("unit_id", "unit_id 应为正整数")
+	case in.UnitID != 0 && in.UnitCode != "":
+		return errs.Field("unit_id", "unit_id 与 unit_code 只填其一")
+	case in.UnitID == 0 && in.UnitCode == "":
+		return errs.Field("unit_id", "请指定回避的单位(unit_id,或范围外单位的 unit_code)")
+	}
+	if in.UserID == 0 {
+		in.UserID = p.UserID
+	}
+	if in.UnitCode != "" {
+		// Looked up bureau-wide, as on the web page: a declaration reveals nothing about the unit.
+		u, err := a.Org.UnitByCode(r.Context(), org.System, in.UnitCode)
+		if errs.Is(err, errs.NotFound) {
+			return errs.Field("unit_code", "单位编码 "+in.UnitCode+" 不存在")
+		}
+		if err != nil {
+			return err
+		}
+		in.UnitID = u.ID
+	}
+	c, err := inspect.DeclareConflict(r.Context(), a.DB, p, in.UserID, in.UnitID, in.Reason)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/inspect"
 	"github.com/jianfu-gov/jianfu/internal/org"
+	"github.com/jianfu-gov/jianfu/internal/rectify"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/store/storetest"
 )
@@ -126,6 +127,50 @@ func resultBody(fx *fixture, _ string) any {
 	panic("no target GRP-A1")
 }
 
+// failedResult records, as the system, a failure of the first checklist item on the target of
+// plan planID on the fixture asset code.
+func (fx *fixture) failedResult(t *testing.T, planID int64, code string) inspect.Result {
+	t.Helper()
+	ctx := context.Background()
+	pl, err := inspect.GetPlan(ctx, fx.db, org.System, planID)
+	storetest.Must(t, err)
+	res, err := inspect.RecordResult(ctx, fx.db, org.System, inspect.ResultInput{TargetID: fx.planTarget(t, planID, code).ID,
+		ItemID: pl.Items[0].ID, Outcome: inspect.Fail, Note: "群内每日要求打卡"})
+	storetest.Must(t, err)
+	return res
+}
+
+// freshFailure records a plan in progress with a failure on GRP-A1 (甲一站's group) for each
+// caller to file.
+func freshFailure(t *testing.T, fx *fixture, key string) string {
+	pl := fx.newPlan(t, "转台账-"+key, inspect.InProgress)
+	return fmt.Sprintf("/api/v1/inspections/%d/failed/%d/ledger", pl.ID, fx.failedResult(t, pl.ID, "GRP-A1").ID)
+}
+
+// fixtureConflict declares, as the system and on first use, that the fixture's inspector must not
+// inspect 新闻宣传处.
+func (fx *fixture) fixtureConflict(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := inspect.Conflicts(ctx, fx.db, org.System, fx.users["inspector"].ID)
+	storetest.Must(t, err)
+	if len(cs) == 0 {
+		_, err = inspect.DeclareConflict(ctx, fx.db, org.System, fx.users["inspector"].ID, fx.units["XCC"].ID, "配偶在该处室工作")
+		storetest.Must(t, err)
+	}
+}
+
+// conflictsPath is the conflicts list, of the fixture user who when not "".
+func conflictsPath(who string) func(*testing.T, *fixture, string) string {
+	return func(t *testing.T, fx *fixture, _ string) string {
+		fx.fixtureConflict(t)
+		if who == "" {
+			return "/api/v1/inspection-conflicts"
+		}
+		return fmt.Sprintf("/api/v1/inspection-conflicts?user_id=%d", fx.users[who].ID)
+	}
+}
+
 var inspectionScopeCases = []scopeCase{
 	{name: "inspections", method: "GET", path: func(t *testing.T, fx *fixture, _ string) string {
 		fx.runningPlan(t)
@@ -147,6 +192,11 @@ var inspectionScopeCases = []scopeCase{
 			}
 		}},
 	{name: "failed items", method: "GET", path: runningPlanPath("/failed"), want: expect(200, "liaisonA liaisonB reviewer inspector", 404, "staff", 403)},
+	// Declared conflicts: one's own, anyone's in scope for the office and administrators.
+	{name: "own conflicts", method: "GET", path: conflictsPath(""), want: expect(200),
+		totals: per(rootRoles+" liaisonA liaisonB reviewer staff", 0, "inspector", 1)},
+	{name: "the inspector's conflicts", method: "GET", path: conflictsPath("inspector"), want: expect(403, "admin office inspector", 200),
+		totals: per("admin office inspector", 1)},
 	{name: "draw", method: "GET", path: func(t *testing.T, fx *fixture, _ string) string {
 		var id int64
 		storetest.Must(t, fx.db.QueryRowContext(context.Background(), `SELECT id FROM inspection_draws WHERE plan_id = $1`, fx.runningPlan(t)).Scan(&id))
@@ -168,6 +218,42 @@ var inspectionScopeCases = []scopeCase{
 	{name: "start the inspection", method: "POST", path: freshPlan(inspect.Drawn, "/start"), want: expect(403, "admin office", 200)},
 	{name: "finish with results missing", method: "POST", path: runningPlanPath("/finish"), want: expect(403, "admin office", 409)},
 	{name: "record a result", method: "POST", path: runningPlanPath("/results"), body: resultBody, want: expect(403, "admin office", 200)},
+	// The plan is the 总队's: outside the scope of the 大队, 处室 and the 支队's inspector it is not
+	// found; of those who see it, the ledger's recording roles may file.
+	{name: "file a failed item", method: "POST", path: freshFailure,
+		body: func(fx *fixture, _ string) any {
+			return map[string]any{"responsible_person_id": fx.people["P-A1-1"].ID, "deadline_workdays": 5}
+		},
+		want: expect(404, "admin office lead", 201, "support staff", 403),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			var it rectify.Item
+			decode(t, rec, &it)
+			if it.Source != rectify.SourceSpotCheck || it.UnitID != fx.units["ZA-1"].ID || it.ResponsiblePersonID != fx.people["P-A1-1"].ID ||
+				rec.Header().Get("Location") != fmt.Sprintf("/api/v1/ledger/%d", it.ID) {
+				t.Errorf("filed as %s: %s", key, rec.Body)
+			}
+		}},
+	{name: "declare own conflict", method: "POST", path: fixed("/api/v1/inspection-conflicts"),
+		body: func(fx *fixture, _ string) any {
+			return map[string]any{"unit_id": fx.units["BGS"].ID, "reason": "曾在该单位任职"}
+		},
+		want: expect(403, "admin office inspector", 201)},
+	{name: "declare for the inspector", method: "POST", path: fixed("/api/v1/inspection-conflicts"),
+		body: func(fx *fixture, key string) any {
+			unit := map[string]string{"admin": "DD-A", "office": "DD-B"}[key]
+			if unit == "" {
+				unit = "ZB-1"
+			}
+			return map[string]any{"user_id": fx.users["inspector"].ID, "unit_code": unit, "reason": "亲属在该单位"}
+		},
+		want: expect(403, "admin office inspector", 201),
+		check: func(t *testing.T, fx *fixture, key string, rec *httptest.ResponseRecorder) {
+			var c inspect.Conflict
+			decode(t, rec, &c)
+			if c.UserID != fx.users["inspector"].ID || c.UnitID == 0 || c.CreatedBy != fx.users[key].DisplayName {
+				t.Errorf("declared as %s: %s", key, rec.Body)
+			}
+		}},
 }
 
 // TestInspectionFlow plans, draws, starts and inspects through the API on both engines.
@@ -287,4 +373,159 @@ func drawURL(fx *fixture, name string) string {
 		panic(fmt.Sprintf("draw of plan %s: %v", name, err))
 	}
 	return fmt.Sprintf("/api/v1/draws/%d", id)
+}
+
+// TestFileInspectionFailure files failed checklist items in the ledger through the API on both
+// engines: refused calls create nothing, the first filing creates the item and marks the result,
+// the second is a conflict naming the item.
+func TestFileInspectionFailure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		fx.addAssets(t)
+		pl := fx.newPlan(t, "转台账抽查", inspect.InProgress)
+		owned := fx.failedResult(t, pl.ID, "GRP-ZDA") // 王支 is its accountable person
+		orphan := fx.failedResult(t, pl.ID, "GRP-A2") // nobody is
+		path := func(res inspect.Result) string {
+			return fmt.Sprintf("/api/v1/inspections/%d/failed/%d/ledger", pl.ID, res.ID)
+		}
+		ledgerItems := func() int {
+			var n int
+			storetest.Must(t, db.QueryRowContext(context.Background(), `SELECT count(*) FROM ledger_items`).Scan(&n))
+			return n
+		}
+
+		before := ledgerItems()
+		for _, c := range []struct {
+			name, key string
+			res       inspect.Result
+			body      map[string]any
+			status    int
+			field     string
+		}{
+			{"a 大队 liaison outside the plan's scope", "liaisonA", owned, map[string]any{}, 404, ""},
+			{"the 支队's inspector outside the plan's scope", "inspector", owned, map[string]any{}, 404, ""},
+			{"frontline staff", "staff", owned, map[string]any{}, 403, ""},
+			{"support, who sees the plan but may not record ledger items", "support", owned, map[string]any{}, 403, ""},
+			{"no responsible person for an asset without one", "office", orphan, map[string]any{}, 400, "responsible_person_id"},
+			{"a responsible person outside the asset's unit", "office", orphan, map[string]any{"responsible_person_id": fx.people["P-B1-1"].ID}, 400, "responsible_person_id"},
+			{"a deadline over a year", "office", owned, map[string]any{"deadline_workdays": 251}, 400, "deadline_workdays"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				rec := fx.do(t, c.key, byToken, req{method: "POST", path: path(c.res), body: c.body})
+				if rec.Code != c.status {
+					t.Fatalf("= %d, want %d: %s", rec.Code, c.status, rec.Body)
+				}
+				if e := errorOf(t, rec); e.Field != c.field {
+					t.Errorf("field %q, want %q: %s", e.Field, c.field, e.Message)
+				}
+			})
+		}
+		if n := ledgerItems(); n != before {
+			t.Fatalf("refused filings created %d ledger items", n-before)
+		}
+
+		// The asset's accountable person is responsible unless another is named.
+		rec := fx.do(t, "office", byToken, req{method: "POST", path: path(owned), body: map[string]any{}})
+		if rec.Code != 201 {
+			t.Fatalf("file = %d: %s", rec.Code, rec.Body)
+		}
+		var it rectify.Item
+		decode(t, rec, &it)
+		if it.Source != rectify.SourceSpotCheck || it.UnitID != fx.units["ZD-A"].ID || it.AssetID != fx.assets["GRP-ZDA"].ID ||
+			it.ResponsiblePersonID != fx.people["P-ZDA-1"].ID || it.Title != "是否强制打卡" || !strings.Contains(it.Description, "群内每日要求打卡") ||
+			it.Status != rectify.Pending || rec.Header().Get("Location") != fmt.Sprintf("/api/v1/ledger/%d", it.ID) {
+			t.Errorf("filed item: %s", rec.Body)
+		}
+		var failed failedView
+		decode(t, fx.do(t, "office", byToken, req{method: "GET", path: fmt.Sprintf("/api/v1/inspections/%d/failed", pl.ID)}), &failed)
+		for _, f := range failed.Items {
+			if want := map[int64]string{owned.ID: it.Number}[f.ResultID]; f.LedgerRef != want {
+				t.Errorf("result %d: ledger_ref %q, want %q", f.ResultID, f.LedgerRef, want)
+			}
+		}
+		// Filed once: the second filing, by another user, is a conflict that names the item.
+		rec = fx.do(t, "admin", bySession, req{method: "POST", path: path(owned), body: map[string]any{}})
+		if e := errorOf(t, rec); rec.Code != 409 || !strings.Contains(e.Message, it.Number) {
+			t.Errorf("filing twice = %d: %s", rec.Code, rec.Body)
+		}
+
+		// An asset without an accountable person takes the one named, with the deadline given.
+		rec = fx.do(t, "lead", byToken, req{method: "POST", path: path(orphan),
+			body: map[string]any{"responsible_person_id": fx.people["P-A1-2"].ID, "deadline_workdays": 3}})
+		if rec.Code != 201 {
+			t.Fatalf("file with a person = %d: %s", rec.Code, rec.Body)
+		}
+		decode(t, rec, &it)
+		if it.ResponsiblePersonID != fx.people["P-A1-2"].ID || it.UnitID != fx.units["ZA-1"].ID {
+			t.Errorf("filed item: %s", rec.Body)
+		}
+		if n := ledgerItems(); n != before+2 {
+			t.Errorf("%d ledger items created, want 2", n-before)
+		}
+	})
+}
+
+// TestInspectionConflicts declares conflicts of interest through the API on both engines and
+// reads them back: one's own as an inspector, another's as the office.
+func TestInspectionConflicts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		fx := newFixture(t, db)
+		do := func(key string, r req, want int) *httptest.ResponseRecorder {
+			t.Helper()
+			rec := fx.do(t, key, byToken, r)
+			if rec.Code != want {
+				t.Fatalf("%s %s as %s = %d, want %d: %s", r.method, r.path, key, rec.Code, want, rec.Body)
+			}
+			return rec
+		}
+		inspector := fx.users["inspector"].ID
+		const path = "/api/v1/inspection-conflicts"
+
+		// The inspector names 新闻宣传处, outside the scope, by its code.
+		var c inspect.Conflict
+		decode(t, do("inspector", req{method: "POST", path: path, body: map[string]any{"unit_code": "XCC", "reason": "配偶在该处室工作"}}, 201), &c)
+		if c.UserID != inspector || c.UnitID != fx.units["XCC"].ID || c.UnitName != "新闻宣传处" || c.CreatedBy != "测试inspector" {
+			t.Errorf("declared: %+v", c)
+		}
+		do("inspector", req{method: "POST", path: path, body: map[string]any{"unit_id": fx.units["XCC"].ID, "reason": "再次申报"}}, 409)
+		// Only for oneself, unless one is the office.
+		do("inspector", req{method: "POST", path: path, body: map[string]any{"user_id": fx.users["liaisonA"].ID, "unit_id": fx.units["XCC"].ID, "reason": "代报"}}, 403)
+		do("liaisonA", req{method: "POST", path: path, body: map[string]any{"unit_id": fx.units["XCC"].ID, "reason": "亲属"}}, 403)
+		decode(t, do("office", req{method: "POST", path: path, body: map[string]any{"user_id": inspector, "unit_id": fx.units["DD-B"].ID, "reason": "曾在该大队任职"}}, 201), &c)
+		if c.UserID != inspector || c.CreatedBy != "测试office" {
+			t.Errorf("declared by the office: %+v", c)
+		}
+
+		for _, tc := range []struct {
+			name, key, path string
+			status, total   int
+			units           []string
+		}{
+			{"the inspector's own", "inspector", path, 200, 2, []string{"XCC", "DD-B"}},
+			{"the inspector's, by the office", "office", fmt.Sprintf("%s?user_id=%d", path, inspector), 200, 2, []string{"XCC", "DD-B"}},
+			{"the inspector's second, by the office", "office", fmt.Sprintf("%s?user_id=%d&offset=1", path, inspector), 200, 2, []string{"DD-B"}},
+			{"the office's own", "office", path, 200, 0, nil},
+			{"the inspector's, by a liaison", "liaisonA", fmt.Sprintf("%s?user_id=%d", path, inspector), 403, 0, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				rec := do(tc.key, req{method: "GET", path: tc.path}, tc.status)
+				if tc.status != 200 {
+					return
+				}
+				var list listBody[inspect.Conflict]
+				decode(t, rec, &list)
+				var got []string
+				for _, x := range list.Items {
+					for code, u := range fx.units {
+						if u.ID == x.UnitID {
+							got = append(got, code)
+						}
+					}
+				}
+				if strings.Join(got, ",") != strings.Join(tc.units, ",") || list.Total != tc.total {
+					t.Errorf("conflicts %v (total %d), want %v", got, list.Total, tc.units)
+				}
+			})
+		}
+	})
 }

@@ -473,6 +473,30 @@ func supervisionShapes(t *testing.T, fx *fixture, get func(string, mode, req) ma
 		t.Fatalf("no submitted row on %v", taskBoard)
 	}
 
+	// The failed item and the problem filed in the ledger, a note, a list and a declared conflict.
+	failedItem := first(failed, "items")
+	person := int64(failedItem["owner_person_id"].(float64))
+	for _, p := range fx.people {
+		if person == 0 && float64(p.UnitID) == failedItem["unit_id"].(float64) {
+			person = p.ID
+		}
+	}
+	filedFailure := get("office", byToken, req{method: "POST", path: fmt.Sprintf("%s/failed/%d/ledger", planPath, int64(failedItem["result_id"].(float64))),
+		body: map[string]any{"responsible_person_id": person}})
+	problem := first(submission, "problems")
+	filedProblem := get("office", byToken, req{method: "POST", path: fmt.Sprintf("%s/problems/%s/ledger", campPath, id(problem)),
+		body: map[string]any{"submission_id": submission["id"], "responsible_person_id": fx.people["P-A-2"].ID}})
+	note := get("office", byToken, req{method: "POST", path: campPath + "/notes",
+		body: map[string]any{"unit_id": fx.units["DD-A"].ID, "date": tz.Today().Format("2006-01-02"), "text": "督导", "follow_up": "跟进"}})
+	changedNote := get("office", byToken, req{method: "PUT", path: campPath + "/notes/" + id(note),
+		body: map[string]any{"date": tz.Today().Format("2006-01-02"), "text": "复查"}})
+	notes := get("liaisonA", byToken, req{method: "GET", path: campPath + "/notes"})
+	roster := get("office", byToken, req{method: "PUT", path: campPath + "/lists/commend",
+		body: map[string]any{"entries": []map[string]any{{"unit_id": fx.units["DD-A"].ID, "reason": "按期完成"}}}})
+	emptyRoster := get("office", byToken, req{method: "GET", path: campPath + "/lists/interview"})
+	conflict := get("inspector", byToken, req{method: "POST", path: "/api/v1/inspection-conflicts", body: map[string]any{"unit_code": "XCC", "reason": "亲属"}})
+	conflicts := get("inspector", byToken, req{method: "GET", path: "/api/v1/inspection-conflicts"})
+
 	fx.notifyPerson(t, "P-A-1", "openapi", 1)
 	notifications := get("liaisonA", byToken, req{method: "GET", path: "/api/v1/notifications"})
 	return []struct {
@@ -525,6 +549,20 @@ func supervisionShapes(t *testing.T, fx *fixture, get func(string, mode, req) ma
 		{"CampaignTask", object(taskBoard, "task")},
 		{"CampaignTaskCounts", object(taskBoard, "counts")},
 		{"CampaignBoardRow", submittedRow},
+		{"LedgerItem", filedFailure},
+		{"LedgerItem", filedProblem},
+		{"Error", get("office", byToken, req{method: "POST", path: fmt.Sprintf("%s/problems/%s/ledger", campPath, id(problem)),
+			body: map[string]any{"submission_id": submission["id"], "responsible_person_id": fx.people["P-A-2"].ID}})},
+		{"CampaignNote", note},
+		{"CampaignNote", changedNote},
+		{"CampaignNoteList", notes},
+		{"CampaignNote", first(notes, "items")},
+		{"CampaignRoster", roster},
+		{"CampaignRosterEntry", first(roster, "entries")},
+		{"CampaignRoster", emptyRoster},
+		{"InspectorConflict", conflict},
+		{"InspectorConflictList", conflicts},
+		{"InspectorConflict", first(conflicts, "items")},
 		{"NotificationList", notifications},
 		{"Notification", first(notifications, "items")},
 		{"UnreadCount", get("liaisonA", byToken, req{method: "GET", path: "/api/v1/notifications/unread"})},

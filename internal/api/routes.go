@@ -112,6 +112,9 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/inspections/{id}/finish", Status: 200, handle: (*API).finishInspection},
 	{Method: "POST", Path: "/api/v1/inspections/{id}/results", Status: 200, handle: (*API).recordInspectionResult},
 	{Method: "GET", Path: "/api/v1/inspections/{id}/failed", Status: 200, handle: (*API).failedInspectionItems},
+	{Method: "POST", Path: "/api/v1/inspections/{id}/failed/{rid}/ledger", Status: 201, handle: (*API).fileInspectionFailure},
+	{Method: "GET", Path: "/api/v1/inspection-conflicts", Status: 200, handle: (*API).listInspectionConflicts},
+	{Method: "POST", Path: "/api/v1/inspection-conflicts", Status: 201, handle: (*API).declareInspectionConflict},
 	{Method: "GET", Path: "/api/v1/draws/{id}", Status: 200, handle: (*API).getDraw},
 
 	{Method: "GET", Path: "/api/v1/campaigns", Status: 200, handle: (*API).listCampaigns},
@@ -121,6 +124,12 @@ var routes = []route{
 	{Method: "POST", Path: "/api/v1/campaigns/{id}/tasks", Status: 201, handle: (*API).createCampaignTask},
 	// Documents travel Base64-encoded in the JSON body, so it takes the upload limit.
 	{Method: "POST", Path: "/api/v1/campaigns/{id}/tasks/{tid}/submissions", Status: 201, handle: (*API).submitCampaignTask, upload: true},
+	{Method: "POST", Path: "/api/v1/campaigns/{id}/problems/{pid}/ledger", Status: 201, handle: (*API).fileCampaignProblem},
+	{Method: "GET", Path: "/api/v1/campaigns/{id}/notes", Status: 200, handle: (*API).listCampaignNotes},
+	{Method: "POST", Path: "/api/v1/campaigns/{id}/notes", Status: 201, handle: (*API).addCampaignNote},
+	{Method: "PUT", Path: "/api/v1/campaigns/{id}/notes/{nid}", Status: 200, handle: (*API).updateCampaignNote},
+	{Method: "GET", Path: "/api/v1/campaigns/{id}/lists/{kind}", Status: 200, handle: (*API).getCampaignList},
+	{Method: "PUT", Path: "/api/v1/campaigns/{id}/lists/{kind}", Status: 200, handle: (*API).saveCampaignList},
 
 	{Method: "GET", Path: "/api/v1/notifications", Status: 200, handle: (*API).listNotifications},
 	{Method: "GET", Path: "/api/v1/notifications/unread", Status: 200, handle: (*API).unreadNotifications},

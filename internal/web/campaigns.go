@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"html/template"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/jianfu-gov/jianfu/internal/chart"
 	"github.com/jianfu-gov/jianfu/internal/errs"
 	"github.com/jianfu-gov/jianfu/internal/evaluate"
+	"github.com/jianfu-gov/jianfu/internal/filing"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/org"
 	"github.com/jianfu-gov/jianfu/internal/rectify"
@@ -637,9 +637,10 @@ func (s *Server) campaignDocument(w http.ResponseWriter, r *http.Request) {
 	w.Write(doc.Data)
 }
 
-// campaignFileProblem turns a 自查报告's problem into a ledger item. The item and the problem's
-// mark (campaign.MarkProblemFiled) are written in one transaction: a problem is filed once, and
-// a second office user filing it at the same moment gets a conflict with nothing created.
+// campaignFileProblem turns a 自查报告's problem into a ledger item, by package filing, with the
+// person whose 工号 the form gives as responsible. filing writes the item and the problem's mark
+// in one transaction: a problem is filed once, and a second office user filing it at the same
+// moment gets a conflict with nothing created.
 func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principal(r)
@@ -661,27 +662,18 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 		fail(errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以将问题纳入整改台账"))
 		return
 	}
-	c, _, sub, ok := s.loadSubmission(w, r)
-	if !ok {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	problems, err := campaign.SelfCheckProblems(ctx, s.DB, p, sub.ID)
-	if err != nil {
+	sc, err := filing.FindSelfCheckProblem(ctx, s.DB, p, id, sid, pid)
+	if errs.Is(err, errs.Conflict) {
 		fail(err)
 		return
 	}
-	var pr *campaign.Problem
-	for i := range problems {
-		if problems[i].ID == pid {
-			pr = &problems[i]
-		}
-	}
-	if pr == nil {
-		s.fail(w, r, errs.E(errs.NotFound, "问题不存在或不在您的管辖范围内"))
-		return
-	}
-	if pr.LedgerRef != "" {
-		fail(errs.E(errs.Conflict, "该问题已纳入整改台账("+pr.LedgerRef+"),不能重复纳入"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	code := strings.TrimSpace(form["responsible_code"])
@@ -699,20 +691,7 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 		fail(errs.Field("workdays", fmt.Sprintf("整改时限应为 1 至 %d 个工作日", rectify.MaxWorkdays)))
 		return
 	}
-	desc := pr.Description
-	if pr.AssetCode != "" {
-		desc += "\n相关资产:" + pr.AssetCode
-	}
-	desc += fmt.Sprintf("\n来源:%s 自查报告(%s)", c.Name, sub.UnitName)
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		item, err := rectify.CreateTx(ctx, tx, p, rectify.Input{Source: rectify.SourceSelfCheck, UnitID: sub.UnitID, Title: pr.Title,
-			Description: desc, Measures: pr.Measures, ResponsiblePersonID: person.ID, DeadlineWorkdays: days})
-		if err != nil {
-			return err
-		}
-		return campaign.MarkProblemFiled(ctx, tx, p, pid, item.Number)
-	})
-	if err != nil {
+	if _, err := filing.FileSelfCheckProblem(ctx, s.DB, p, sc, filing.Options{ResponsiblePersonID: person.ID, Workdays: days}); err != nil {
 		if f := httpx.Field(err); f == "responsible_person_id" {
 			err = errs.Field("responsible_code", httpx.Message(err))
 		} else if f == "deadline_workdays" {
@@ -721,7 +700,7 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/campaigns/%d/submissions/%d", c.ID, sub.ID), "created")
+	redirect(w, r, fmt.Sprintf("/campaigns/%d/submissions/%d", sc.Campaign.ID, sc.Submission.ID), "created")
 }
 
 // ---- evaluation, lists, report ----

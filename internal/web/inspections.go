@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,10 +13,10 @@ import (
 
 	"github.com/jianfu-gov/jianfu/internal/catalog"
 	"github.com/jianfu-gov/jianfu/internal/errs"
+	"github.com/jianfu-gov/jianfu/internal/filing"
 	"github.com/jianfu-gov/jianfu/internal/httpx"
 	"github.com/jianfu-gov/jianfu/internal/inspect"
 	"github.com/jianfu-gov/jianfu/internal/org"
-	"github.com/jianfu-gov/jianfu/internal/rectify"
 	"github.com/jianfu-gov/jianfu/internal/store"
 	"github.com/jianfu-gov/jianfu/internal/tz"
 )
@@ -30,7 +29,7 @@ import (
 // only offer the forms a caller may use and show the packages' Chinese errors beside the fields.
 
 // fileWorkdays is the deadline of a ledger item filed from a failed checklist item.
-const fileWorkdays = 10
+const fileWorkdays = filing.DefaultWorkdays
 
 func (s *Server) inspectionRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /inspections", s.page(org.PermCatalogRead, s.inspections))
@@ -494,13 +493,11 @@ func (s *Server) inspectionResults(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/inspections/"+strconv.FormatInt(id, 10), "updated")
 }
 
-// inspectionFile turns a failed checklist item into a ledger item (整改台账) in one step: source
-// 抽查 or 检查 by the plan's kind, the target asset's unit and asset, the checklist item as
-// title, the inspector's note as description, the asset's accountable person as responsible
-// (or the person whose 工号 the form gives, when the asset has none), and a deadline of
-// fileWorkdays working days. The item and the result's mark (inspect.MarkFiled) are written in
-// one transaction, so a second office user filing the same result at the same moment gets a
-// conflict and nothing is created twice.
+// inspectionFile turns a failed checklist item into a ledger item (整改台账) in one step, by
+// package filing: the asset's accountable person as responsible (or the person whose 工号 the form
+// gives, when the asset has none) and a deadline of fileWorkdays working days. filing writes the
+// item and the result's mark in one transaction, so a second office user filing the same result
+// at the same moment gets a conflict and nothing is created twice.
 func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := httpx.CallerFrom(ctx).Principal()
@@ -515,32 +512,19 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := fmt.Sprintf("file%d", rid)
-	// The plan in the caller's scope first: FailedItems takes no principal.
-	if _, err := inspect.GetPlan(ctx, s.DB, p, id); err != nil {
-		s.fail(w, r, err)
+	f, err := filing.FindInspectionFailure(ctx, s.DB, p, id, rid)
+	if errs.Is(err, errs.Conflict) {
+		s.renderPlan(w, r, id, &planError{err: err, key: key})
 		return
 	}
-	failed, err := inspect.FailedItems(ctx, s.DB, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var f *inspect.FailedItem
-	for i := range failed {
-		if failed[i].ResultID == rid {
-			f = &failed[i]
-		}
-	}
-	if f == nil {
-		s.fail(w, r, errs.E(errs.NotFound, "该计划中没有这一项不符合的检查结果"))
-		return
-	}
-	if f.LedgerRef != "" {
-		s.renderPlan(w, r, id, &planError{err: errs.E(errs.Conflict, "该问题已转入整改台账("+f.LedgerRef+"),不能重复转入"), key: key})
-		return
-	}
-	owner := f.OwnerID
-	if owner == 0 {
+	// The form asks for a 工号 only when the asset has no accountable person; filing takes the
+	// asset's otherwise.
+	var person int64
+	if f.OwnerID == 0 {
 		code := strings.TrimSpace(r.PostFormValue("responsible_code"))
 		if code == "" {
 			s.renderPlan(w, r, id, &planError{err: errs.Field("responsible_code", "该资产没有登记责任人,请填写责任人工号"), key: key})
@@ -548,7 +532,7 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 		}
 		// Looked up bureau-wide: rectify then requires the person to work in the asset's unit or
 		// below, so a code from elsewhere is refused there.
-		person, err := s.Org.PersonByCode(ctx, org.System, code)
+		pr, err := s.Org.PersonByCode(ctx, org.System, code)
 		if err != nil {
 			if errs.Is(err, errs.NotFound) {
 				err = errs.Field("responsible_code", "工号 "+code+" 不存在")
@@ -556,27 +540,9 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 			s.renderPlan(w, r, id, &planError{err: err, key: key})
 			return
 		}
-		owner = person.ID
+		person = pr.ID
 	}
-	source := rectify.SourceInspection
-	if f.PlanKind == inspect.SpotCheck {
-		source = rectify.SourceSpotCheck
-	}
-	title := strings.Join(strings.Fields(f.ItemText), " ")
-	if utf8.RuneCountInString(title) > rectify.MaxTitle {
-		title = string([]rune(title)[:rectify.MaxTitle-1]) + "…"
-	}
-	desc := f.Note + "\n\n" + fmt.Sprintf("(%s“%s”,检查对象 %s %s,检查事项 %s,检查员 %s)",
-		f.PlanKind.Label(), f.PlanName, f.AssetCode, f.AssetName, f.ItemCode, f.Inspector)
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		item, err := rectify.CreateTx(ctx, tx, p, rectify.Input{Source: source, UnitID: f.UnitID, AssetID: f.AssetID, Title: title,
-			Description: desc, ResponsiblePersonID: owner, DeadlineWorkdays: fileWorkdays})
-		if err != nil {
-			return err
-		}
-		return inspect.MarkFiled(ctx, tx, rid, item.Number)
-	})
-	if err != nil {
+	if _, err := filing.FileInspectionFailure(ctx, s.DB, p, f, filing.Options{ResponsiblePersonID: person, Workdays: fileWorkdays}); err != nil {
 		if httpx.Field(err) == "responsible_person_id" {
 			err = errs.Field("responsible_code", httpx.Message(err))
 		}
