@@ -316,6 +316,17 @@ func TestBrowserHealthCheck(t *testing.T) {
 		t.Fatalf("after dismissing, the finding reads %q", got)
 	}
 	webtest.Screenshot(t, b, "finding-dismissed")
+	// A similarity finding explains itself in words: the accounts compared and what they share.
+	must(t, chromedp.Do(b,
+		chromedp.Navigate(srv.URL+"/findings?rule=ACC-SIMILAR"),
+		chromedp.WaitVisible(chromedp.CSS("#findings tbody a")),
+		chromedp.Click(chromedp.CSS("#findings tbody a")),
+		chromedp.WaitVisible(chromedp.ID("evidence")),
+	))
+	if ev := text(t, b, "#evidence"); !strings.Contains(ev, "共同用语:") || strings.Contains(ev, `"`) {
+		t.Errorf("ACC-SIMILAR evidence reads %q", ev)
+	}
+	webtest.Screenshot(t, b, "finding-similar-accounts")
 	var dismissed int
 	must(t, db.QueryRow(`SELECT count(*) FROM findings WHERE status = 'dismissed'`).Scan(&dismissed))
 	if _, err := analyze.Run(context.Background(), db, org.System, time.Now()); err != nil {
