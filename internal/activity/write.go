@@ -56,7 +56,7 @@ func write(ctx context.Context, db *store.DB, dir *directory, a *agg, rep *Repor
 		res, err := tx.ExecContext(ctx, `INSERT INTO ingest_batches (id, source, received_at, actor_id, actor, rows_read, accepted,
 			rejected, duplicates, unknown_senders, messages, app_days, account_days, first_day, last_day, report)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING`,
-			rep.BatchID, rep.Source, store.Now(), nullID(opt.Actor.UserID), opt.Actor.Name, rep.Rows, rep.Accepted, rep.Rejected,
+			rep.BatchID, rep.Source, store.Now(), store.NullID(opt.Actor.UserID), opt.Actor.Name, rep.Rows, rep.Accepted, rep.Rejected,
 			rep.Duplicates, rep.UnknownSenders, rep.Messages, rep.AppDays, rep.AccountDays, first, last, string(text))
 		if err != nil {
 			return fmt.Errorf("activity: record batch: %w", err)
@@ -82,13 +82,6 @@ func write(ctx context.Context, db *store.DB, dir *directory, a *agg, rep *Repor
 			"first_day": rep.First, "last_day": rep.Last}
 		return audit.Record(ctx, tx, audit.Actor{ID: opt.Actor.UserID, Name: opt.Actor.Name}, "ingest", ObjectType, rep.BatchID, nil, summary)
 	})
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // upserter writes rollup rows in multi-row statements and keeps the first error.

@@ -37,7 +37,7 @@ func MarkConverted(ctx context.Context, tx store.Querier, p org.Principal, findi
 	// lose cleanly instead of overwriting it.
 	r, err := tx.ExecContext(ctx, `UPDATE findings SET status = $1, reason = '', decided_by_id = $2, decided_by = $3, decided_at = $4,
 		dismissed_fingerprint = '', note = '' WHERE id = $5 AND status = $6`,
-		string(StatusConverted), nullID(p.UserID), p.Name, store.Now(), findingID, string(f.Status))
+		string(StatusConverted), store.NullID(p.UserID), p.Name, store.Now(), findingID, string(f.Status))
 	if err != nil {
 		return fmt.Errorf("analyze: convert finding %d: %w", findingID, err)
 	}
@@ -46,6 +46,6 @@ func MarkConverted(ctx context.Context, tx store.Querier, p org.Principal, findi
 	} else if n != 1 {
 		return errs.E(errs.Conflict, "该问题刚被他人处理,请刷新后重试")
 	}
-	return audit.Record(ctx, tx, actor(p), "convert", "finding", fmt.Sprint(findingID),
+	return audit.Record(ctx, tx, p.Actor(), "convert", "finding", fmt.Sprint(findingID),
 		map[string]any{"status": f.Status, "rule": f.RuleID, "subject": f.Subject}, map[string]any{"status": StatusConverted})
 }

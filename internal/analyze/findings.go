@@ -262,7 +262,7 @@ func decide(ctx context.Context, db *store.DB, p org.Principal, id int64, to Sta
 		now := store.Now()
 		r, err := tx.ExecContext(ctx, `UPDATE findings SET status = $1, reason = $2, decided_by_id = $3, decided_by = $4, decided_at = $5,
 			dismissed_fingerprint = $6, note = '' WHERE id = $7 AND status = $8`,
-			string(to), reason, nullID(p.UserID), p.Name, now, dismissedFP, id, string(f.Status))
+			string(to), reason, store.NullID(p.UserID), p.Name, now, dismissedFP, id, string(f.Status))
 		if err != nil {
 			return fmt.Errorf("analyze: update finding: %w", err)
 		}
@@ -273,7 +273,7 @@ func decide(ctx context.Context, db *store.DB, p org.Principal, id int64, to Sta
 		if reason != "" {
 			after["reason"] = reason
 		}
-		if err := audit.Record(ctx, tx, actor(p), string(actionOf(to)), "finding", fmt.Sprint(id),
+		if err := audit.Record(ctx, tx, p.Actor(), string(actionOf(to)), "finding", fmt.Sprint(id),
 			map[string]any{"status": f.Status, "rule": f.RuleID, "subject": f.Subject}, after); err != nil {
 			return err
 		}

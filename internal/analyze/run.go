@@ -138,7 +138,7 @@ func Run(ctx context.Context, db *store.DB, p org.Principal, at time.Time) (*Run
 		rules, _ := json.Marshal(res.Rules)
 		err = tx.QueryRowContext(ctx, `INSERT INTO analysis_runs (started_at, finished_at, check_date, actor_id, actor, rules, counts)
 			VALUES ($1, $1, $2, $3, $4, $5, '{}') RETURNING id`,
-			res.StartedAt, res.CheckDate, nullID(p.UserID), p.Name, string(rules)).Scan(&res.ID)
+			res.StartedAt, res.CheckDate, store.NullID(p.UserID), p.Name, string(rules)).Scan(&res.ID)
 		if err != nil {
 			return fmt.Errorf("analyze: record run: %w", err)
 		}
@@ -221,7 +221,7 @@ func apply(ctx context.Context, tx *sql.Tx, p org.Principal, res *RunResult, hit
 				return fmt.Errorf("analyze: save finding %s %s: %w", d.ID, h.Subject, err)
 			}
 			if seen && old.status != status {
-				if err := audit.Record(ctx, tx, actor(p), "reopen", "finding", fmt.Sprint(id),
+				if err := audit.Record(ctx, tx, p.Actor(), "reopen", "finding", fmt.Sprint(id),
 					map[string]any{"status": old.status}, map[string]any{"status": status, "note": note, "run": res.ID}); err != nil {
 					return err
 				}
@@ -266,16 +266,7 @@ func apply(ctx context.Context, tx *sql.Tx, p org.Principal, res *RunResult, hit
 	if _, err := tx.ExecContext(ctx, `UPDATE analysis_lock SET last_run_id = $1 WHERE id = 1`, res.ID); err != nil {
 		return fmt.Errorf("analyze: record run: %w", err)
 	}
-	return audit.Record(ctx, tx, actor(p), "run", "analysis_run", fmt.Sprint(res.ID), nil, map[string]any{
+	return audit.Record(ctx, tx, p.Actor(), "run", "analysis_run", fmt.Sprint(res.ID), nil, map[string]any{
 		"check_date": res.CheckDate.Format("2006-01-02"), "firing": res.Firing, "new": res.New, "gone": res.Gone,
 		"unchanged": res.Unchanged, "reopened": res.Reopened, "rules": res.Rules})
-}
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

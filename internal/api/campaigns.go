@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -378,17 +377,7 @@ func (a *API) updateCampaignNote(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	st, p := a.campaigns(), principal(r)
-	// The path names the campaign; campaign.UpdateNote knows only the note, so a note of another
-	// campaign (or out of scope) is not found here.
-	notes, err := st.Notes(r.Context(), p, id, 0)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(notes, func(n campaign.Note) bool { return n.ID == nid }) {
-		return errs.E(errs.NotFound, "督导记录不存在或不在您的管辖范围内")
-	}
-	n, err := st.UpdateNote(r.Context(), p, nid, campaign.NoteInput{Date: in.Date.Time, Text: in.Text, FollowUp: in.FollowUp})
+	n, err := a.campaigns().UpdateNote(r.Context(), principal(r), id, nid, campaign.NoteInput{Date: in.Date.Time, Text: in.Text, FollowUp: in.FollowUp})
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func Record(ctx context.Context, q store.Querier, actor Actor, action, objectTyp
 	if _, err := q.ExecContext(ctx, `INSERT INTO audit_log
 		(seq, at, actor_id, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.Seq, e.At, nullID(e.ActorID), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
+		e.Seq, e.At, store.NullID(e.ActorID), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit: append entry: %w", err)
 	}
 	return nil
@@ -104,13 +104,6 @@ func encode(v any) (string, error) {
 		return "", nil
 	}
 	return string(b), nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // computeHash hashes every field but Hash itself. A JSON array keeps field boundaries

@@ -163,7 +163,7 @@ func Set(ctx context.Context, db *store.DB, p org.Principal, day, kind, name str
 		if before != nil {
 			action, b = "update", *before
 		}
-		return audit.Record(ctx, tx, actor(p), action, ObjectType, after.Day, b, after)
+		return audit.Record(ctx, tx, p.Actor(), action, ObjectType, after.Day, b, after)
 	})
 }
 
@@ -188,7 +188,7 @@ func Delete(ctx context.Context, db *store.DB, p org.Principal, day string) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE day = $1`, date); err != nil {
 			return fmt.Errorf("calendar: delete %s: %w", before.Day, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "delete", ObjectType, before.Day, *before, nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", ObjectType, before.Day, *before, nil)
 	})
 }
 
@@ -216,5 +216,3 @@ func parseDay(s string) (time.Time, error) {
 	}
 	return t, nil
 }
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }

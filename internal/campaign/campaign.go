@@ -239,23 +239,14 @@ func checkBody(field, label, s string, required bool, max int) error {
 	return nil
 }
 
-// manager reports whether p runs campaigns: the office and administrators.
-func manager(p org.Principal) bool { return p.Has(org.RoleOffice) || p.Has(org.RoleAdmin) }
+// Manager reports whether p runs campaigns: the office and administrators.
+func Manager(p org.Principal) bool { return p.Has(org.RoleOffice) || p.Has(org.RoleAdmin) }
 
 func requireManager(p org.Principal) error {
-	if manager(p) {
+	if Manager(p) {
 		return nil
 	}
 	return errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以执行此操作")
-}
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // visible adds to w the condition that the campaign's unit (path column col) concerns the
@@ -391,7 +382,7 @@ func (s *Store) Create(ctx context.Context, p org.Principal, in Input) (Campaign
 		if c, err = getCampaign(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "create", "campaign", fmt.Sprint(id), nil, c)
+		return audit.Record(ctx, tx, p.Actor(), "create", "campaign", fmt.Sprint(id), nil, c)
 	})
 	return c, err
 }
@@ -448,7 +439,7 @@ func (s *Store) Update(ctx context.Context, p org.Principal, id int64, in Input)
 		if c, err = getCampaign(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "update", "campaign", fmt.Sprint(id), before, c)
+		return audit.Record(ctx, tx, p.Actor(), "update", "campaign", fmt.Sprint(id), before, c)
 	})
 	return c, err
 }
@@ -484,6 +475,6 @@ func (s *Store) Delete(ctx context.Context, p org.Principal, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM campaigns WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("campaign: delete campaign %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "delete", "campaign", fmt.Sprint(id), before, nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", "campaign", fmt.Sprint(id), before, nil)
 	})
 }

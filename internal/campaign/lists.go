@@ -133,7 +133,7 @@ func (s *Store) editList(ctx context.Context, p org.Principal, campaignID int64,
 		if out, err = readList(ctx, tx, org.Scope{All: true}, campaignID, kind); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), action, "campaign_list", fmt.Sprint(before.ID), before, out)
+		return audit.Record(ctx, tx, p.Actor(), action, "campaign_list", fmt.Sprint(before.ID), before, out)
 	})
 	return out, err
 }

@@ -100,26 +100,31 @@ func (s *Store) AddNote(ctx context.Context, p org.Principal, campaignID int64, 
 		now := s.now()
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaign_notes (campaign_id, unit_id, noted_on, text, follow_up, author_id, author, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`, campaignID, u.ID, in.Date, in.Text, in.FollowUp, nullID(p.UserID), p.Name, now).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`, campaignID, u.ID, in.Date, in.Text, in.FollowUp, store.NullID(p.UserID), p.Name, now).Scan(&id); err != nil {
 			return fmt.Errorf("campaign: insert note: %w", err)
 		}
 		if n, err = getNote(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "create", "campaign_note", fmt.Sprint(id), nil, n)
+		return audit.Record(ctx, tx, p.Actor(), "create", "campaign_note", fmt.Sprint(id), nil, n)
 	})
 	return n, err
 }
 
-// UpdateNote changes a note's date, text and follow-up (the unit stays).
-func (s *Store) UpdateNote(ctx context.Context, p org.Principal, id int64, in NoteInput) (Note, error) {
-	if err := requireManager(p); err != nil {
-		return Note{}, err
-	}
+// UpdateNote changes the date, text and follow-up of note id of campaign campaignID (the unit
+// stays). A note outside the caller's scope, or of another campaign, is not found; one found is
+// for those who run campaigns to change.
+func (s *Store) UpdateNote(ctx context.Context, p org.Principal, campaignID, id int64, in NoteInput) (Note, error) {
 	var n Note
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		before, err := getNote(ctx, tx, p, id)
+		if err == nil && before.CampaignID != campaignID {
+			err = errs.E(errs.NotFound, "督导记录不存在或不在您的管辖范围内")
+		}
 		if err != nil {
+			return err
+		}
+		if err := requireManager(p); err != nil {
 			return err
 		}
 		in.UnitID = before.UnitID
@@ -133,7 +138,7 @@ func (s *Store) UpdateNote(ctx context.Context, p org.Principal, id int64, in No
 		if n, err = getNote(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "update", "campaign_note", fmt.Sprint(id), before, n)
+		return audit.Record(ctx, tx, p.Actor(), "update", "campaign_note", fmt.Sprint(id), before, n)
 	})
 	return n, err
 }

@@ -57,7 +57,7 @@ func TestNotes(t *testing.T) {
 			notes, err := e.st.Notes(e.ctx, e.user["office"], c.ID, e.unit["MY-FC"].ID)
 			must(t, err)
 			n := notes[0]
-			u, err := e.st.UpdateNote(e.ctx, e.user["office"], n.ID, campaign.NoteInput{Date: n.Date, Text: n.Text, FollowUp: "已于 7 月 5 日完成整改"})
+			u, err := e.st.UpdateNote(e.ctx, e.user["office"], c.ID, n.ID, campaign.NoteInput{Date: n.Date, Text: n.Text, FollowUp: "已于 7 月 5 日完成整改"})
 			must(t, err)
 			if u.FollowUp != "已于 7 月 5 日完成整改" || u.UnitID != n.UnitID {
 				t.Fatalf("got %+v", u)
@@ -65,7 +65,7 @@ func TestNotes(t *testing.T) {
 			if trail := e.auditTrail(t, "campaign_note", n.ID); trail != "create/office update/office" {
 				t.Fatalf("audit trail %q", trail)
 			}
-			_, err = e.st.UpdateNote(e.ctx, e.user["liaison-my"], n.ID, campaign.NoteInput{Date: n.Date, Text: "改写"})
+			_, err = e.st.UpdateNote(e.ctx, e.user["liaison-my"], c.ID, n.ID, campaign.NoteInput{Date: n.Date, Text: "改写"})
 			check(t, err, forbidden)
 		})
 		t.Run("a campaign with notes is kept", func(t *testing.T) {

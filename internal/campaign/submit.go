@@ -178,7 +178,7 @@ func (in *SubmissionInput) validate(kind TaskKind) error {
 // is among the task's, and it lies under the campaign's unit). Submitting again keeps the earlier
 // submissions as history; the latest counts.
 func (s *Store) Submit(ctx context.Context, p org.Principal, in SubmissionInput) (Submission, error) {
-	if !manager(p) && !p.Has(org.RoleLiaison) {
+	if !Manager(p) && !p.Has(org.RoleLiaison) {
 		return Submission{}, errs.E(errs.Forbidden, "只有单位联络员或领导小组办公室可以报送材料")
 	}
 	var sub Submission
@@ -205,7 +205,7 @@ func (s *Store) Submit(ctx context.Context, p org.Principal, in SubmissionInput)
 		onBehalf := !p.Has(org.RoleLiaison)
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO campaign_submissions (task_id, unit_id, note, submitted_by_id, submitted_by, on_behalf, submitted_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, t.ID, u.ID, in.Note, nullID(p.UserID), p.Name, onBehalf, now).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, t.ID, u.ID, in.Note, store.NullID(p.UserID), p.Name, onBehalf, now).Scan(&id); err != nil {
 			return fmt.Errorf("campaign: insert submission: %w", err)
 		}
 		for _, d := range in.Documents {
@@ -225,7 +225,7 @@ func (s *Store) Submit(ctx context.Context, p org.Principal, in SubmissionInput)
 		if sub, err = getSubmission(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "submit", "campaign_submission", fmt.Sprint(id), nil, sub)
+		return audit.Record(ctx, tx, p.Actor(), "submit", "campaign_submission", fmt.Sprint(id), nil, sub)
 	})
 	return sub, err
 }
@@ -412,5 +412,5 @@ func MarkProblemFiled(ctx context.Context, tx store.Querier, p org.Principal, pr
 	}
 	after := before
 	after.LedgerRef, after.FiledAt = ledgerRef, &now
-	return audit.Record(ctx, tx, actor(p), "file", "campaign_problem", fmt.Sprint(problemID), before, after)
+	return audit.Record(ctx, tx, p.Actor(), "file", "campaign_problem", fmt.Sprint(problemID), before, after)
 }

@@ -222,7 +222,7 @@ func (s *Store) CreateTask(ctx context.Context, p org.Principal, campaignID int6
 		if t, _, err = getTask(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "create", "campaign_task", fmt.Sprint(id), nil, t)
+		return audit.Record(ctx, tx, p.Actor(), "create", "campaign_task", fmt.Sprint(id), nil, t)
 	})
 	return t, err
 }
@@ -258,7 +258,7 @@ func (s *Store) UpdateTask(ctx context.Context, p org.Principal, id int64, in Ta
 		if t, _, err = getTask(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "update", "campaign_task", fmt.Sprint(id), before, t)
+		return audit.Record(ctx, tx, p.Actor(), "update", "campaign_task", fmt.Sprint(id), before, t)
 	})
 	return t, err
 }
@@ -283,7 +283,7 @@ func (s *Store) DeleteTask(ctx context.Context, p org.Principal, id int64) error
 		if _, err := tx.ExecContext(ctx, `DELETE FROM campaign_tasks WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("campaign: delete task %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "delete", "campaign_task", fmt.Sprint(id), before, nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", "campaign_task", fmt.Sprint(id), before, nil)
 	})
 }
 

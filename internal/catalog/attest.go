@@ -123,7 +123,7 @@ func (s *Store) Attest(ctx context.Context, p org.Principal, personID int64, ids
 			if err := event(ctx, tx, p, id, "attest", "", "", ""); err != nil {
 				return err
 			}
-			if err := audit.Record(ctx, tx, actor(p), "attest", "asset", fmt.Sprint(id), nil, map[string]any{"attested_at": now}); err != nil {
+			if err := audit.Record(ctx, tx, p.Actor(), "attest", "asset", fmt.Sprint(id), nil, map[string]any{"attested_at": now}); err != nil {
 				return err
 			}
 			n++

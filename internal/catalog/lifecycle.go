@@ -132,7 +132,7 @@ func transition(ctx context.Context, tx store.Querier, p org.Principal, id int64
 	if err := event(ctx, tx, p, id, "transition", string(before.Status), string(to), reason); err != nil {
 		return after, err
 	}
-	return after, audit.Record(ctx, tx, actor(p), "transition", "asset", fmt.Sprint(id),
+	return after, audit.Record(ctx, tx, p.Actor(), "transition", "asset", fmt.Sprint(id),
 		map[string]any{"status": before.Status}, map[string]any{"status": to, "reason": reason})
 }
 
@@ -206,7 +206,7 @@ func (s *Store) Merge(ctx context.Context, p org.Principal, from, into int64, re
 		if res.Into, err = get(ctx, tx, org.Scope{All: true}, "id", into); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "merge", "asset", fmt.Sprint(from),
+		return audit.Record(ctx, tx, p.Actor(), "merge", "asset", fmt.Sprint(from),
 			map[string]any{"status": a.Status}, map[string]any{"status": Merged, "into": into, "moved_members": res.MovedMembers, "reason": reason})
 	})
 	return res, err

@@ -204,7 +204,7 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 	}
 	for _, r := range rows {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_members (group_id, person_id, external_name, role) VALUES ($1, $2, $3, $4)`,
-			groupID, nullID(r.person), r.ext, r.role); err != nil {
+			groupID, store.NullID(r.person), r.ext, r.role); err != nil {
 			return 0, fmt.Errorf("catalog: add member: %w", err)
 		}
 	}
@@ -229,7 +229,7 @@ func SetMembersTx(ctx context.Context, tx store.Querier, p org.Principal, groupI
 	if owner != 0 && owner != g.OwnerPersonID {
 		before["owner_person_id"], after["owner_person_id"] = g.OwnerPersonID, owner
 	}
-	return len(rows), audit.Record(ctx, tx, actor(p), "members", "asset", fmt.Sprint(groupID), before, after)
+	return len(rows), audit.Record(ctx, tx, p.Actor(), "members", "asset", fmt.Sprint(groupID), before, after)
 }
 
 func countOf(a Asset) int {

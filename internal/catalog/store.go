@@ -333,7 +333,7 @@ func CreateTx(ctx context.Context, tx store.Querier, p org.Principal, in Input) 
 	err = tx.QueryRowContext(ctx, `INSERT INTO assets (code, kind, name, platform, unit_id, lead_unit_id, owner_person_id, purpose, functions,
 		status, opened_on, notes, needs_attest, attested_at, attested_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, COALESCE($15, ''), $16, $16) RETURNING id`,
-		in.Code, string(in.Kind), in.Name, in.Platform, in.UnitID, nullID(in.LeadUnitID), nullID(in.OwnerPersonID), in.Purpose,
+		in.Code, string(in.Kind), in.Name, in.Platform, in.UnitID, store.NullID(in.LeadUnitID), store.NullID(in.OwnerPersonID), in.Purpose,
 		joinList(in.Functions), string(in.Status), in.OpenedOn.value(), in.Notes, !refs.callerIsOwner, attestedAt, attestedBy, now).Scan(&id)
 	if store.IsUnique(err) {
 		return Asset{}, errs.Field("code", "编码 "+in.Code+" 已被其他资产使用")
@@ -351,7 +351,7 @@ func CreateTx(ctx context.Context, tx store.Querier, p org.Principal, in Input) 
 	if err := event(ctx, tx, p, id, "create", "", string(a.Status), ""); err != nil {
 		return a, err
 	}
-	return a, audit.Record(ctx, tx, actor(p), "create", "asset", fmt.Sprint(id), nil, a)
+	return a, audit.Record(ctx, tx, p.Actor(), "create", "asset", fmt.Sprint(id), nil, a)
 }
 
 type refs struct {
@@ -561,7 +561,7 @@ func UpdateTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, 
 	_, err = tx.ExecContext(ctx, `UPDATE assets SET code = $1, name = $2, platform = $3, unit_id = $4, lead_unit_id = $5, owner_person_id = $6,
 		purpose = $7, functions = $8, opened_on = $9, notes = $10, needs_attest = $11, updated_at = $12,
 		attested_at = COALESCE($13, attested_at), attested_by = COALESCE($14, attested_by) WHERE id = $15`,
-		in.Code, in.Name, in.Platform, in.UnitID, nullID(in.LeadUnitID), nullID(in.OwnerPersonID), in.Purpose, joinList(in.Functions),
+		in.Code, in.Name, in.Platform, in.UnitID, store.NullID(in.LeadUnitID), store.NullID(in.OwnerPersonID), in.Purpose, joinList(in.Functions),
 		in.OpenedOn.value(), in.Notes, !r.callerIsOwner, now, attestedAt, attestedBy, id)
 	if store.IsUnique(err) {
 		return Asset{}, errs.Field("code", "编码 "+in.Code+" 已被其他资产使用")
@@ -579,17 +579,8 @@ func UpdateTx(ctx context.Context, tx store.Querier, p org.Principal, id int64, 
 	if err := event(ctx, tx, p, id, "update", "", "", ""); err != nil {
 		return after, err
 	}
-	return after, audit.Record(ctx, tx, actor(p), "update", "asset", fmt.Sprint(id), before, after)
+	return after, audit.Record(ctx, tx, p.Actor(), "update", "asset", fmt.Sprint(id), before, after)
 }
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
 
 func event(ctx context.Context, q store.Querier, p org.Principal, id int64, action, from, to, reason string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO asset_events (asset_id, at, actor, action, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

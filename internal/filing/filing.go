@@ -151,10 +151,9 @@ func SelfCheckProblem(ctx context.Context, db *store.DB, p org.Principal, campai
 	return FileSelfCheckProblem(ctx, db, p, sc, o)
 }
 
-// requireManager is campaign's rule for filing problems: the office and administrators, who run
-// the campaign, decide what becomes a ledger item.
+// requireManager: those who run the campaign (campaign.Manager) decide what becomes a ledger item.
 func requireManager(p org.Principal) error {
-	if p.Has(org.RoleOffice) || p.Has(org.RoleAdmin) {
+	if campaign.Manager(p) {
 		return nil
 	}
 	return errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以将问题纳入整改台账")

@@ -212,8 +212,6 @@ func requireManage(p org.Principal) error {
 	return nil
 }
 
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
-
 func joinKinds(ks []catalog.Kind) string {
 	s := make([]string, len(ks))
 	for i, k := range ks {
@@ -260,7 +258,7 @@ func CreatePlan(ctx context.Context, db *store.DB, p org.Principal, in PlanInput
 		if plan, err = getPlan(ctx, tx, org.Scope{All: true}, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "create", "inspection_plan", fmt.Sprint(id), nil, plan)
+		return audit.Record(ctx, tx, p.Actor(), "create", "inspection_plan", fmt.Sprint(id), nil, plan)
 	})
 	return plan, err
 }
@@ -302,7 +300,7 @@ func SetChecklist(ctx context.Context, db *store.DB, p org.Principal, planID int
 		if after, err = getPlan(ctx, tx, org.Scope{All: true}, planID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "set_checklist", "inspection_plan", fmt.Sprint(planID), before.Items, after.Items)
+		return audit.Record(ctx, tx, p.Actor(), "set_checklist", "inspection_plan", fmt.Sprint(planID), before.Items, after.Items)
 	})
 	return after, err
 }
@@ -408,7 +406,7 @@ func setStatus(ctx context.Context, tx store.Querier, p org.Principal, before Pl
 		string(to), store.Now(), before.ID); err != nil {
 		return fmt.Errorf("inspect: set status of plan %d: %w", before.ID, err)
 	}
-	return audit.Record(ctx, tx, actor(p), "status", "inspection_plan", fmt.Sprint(before.ID),
+	return audit.Record(ctx, tx, p.Actor(), "status", "inspection_plan", fmt.Sprint(before.ID),
 		map[string]string{"status": string(before.Status)}, map[string]string{"status": string(to)})
 }
 

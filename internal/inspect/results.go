@@ -123,7 +123,7 @@ func RecordResult(ctx context.Context, db *store.DB, p org.Principal, in ResultI
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (target_id, item_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note,
 				by_user_id = excluded.by_user_id, by_name = excluded.by_name, at = excluded.at`,
-			in.TargetID, in.ItemID, string(in.Outcome), in.Note, nullID(p.UserID), p.Name, store.Now())
+			in.TargetID, in.ItemID, string(in.Outcome), in.Note, store.NullID(p.UserID), p.Name, store.Now())
 		if err != nil {
 			return fmt.Errorf("inspect: save result: %w", err)
 		}
@@ -136,7 +136,7 @@ func RecordResult(ctx context.Context, db *store.DB, p org.Principal, in ResultI
 		if len(before) > 0 {
 			b = before[0]
 		}
-		return audit.Record(ctx, tx, actor(p), "record_result", "inspection_result", fmt.Sprint(out.ID), b, out)
+		return audit.Record(ctx, tx, p.Actor(), "record_result", "inspection_result", fmt.Sprint(out.ID), b, out)
 	})
 	return out, err
 }

@@ -89,7 +89,7 @@ func RunDraw(ctx context.Context, db *store.DB, p org.Principal, planID int64, o
 		}
 		sd = StoredDraw{PlanID: planID, Seed: seed, Algorithm: Algorithm, InputsJSON: inJSON, ResultJSON: resJSON}
 		err = tx.QueryRowContext(ctx, `INSERT INTO inspection_draws (plan_id, seed, version, inputs_json, result_json, drawn_at, drawn_by_id, drawn_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, planID, seed, Algorithm, inJSON, resJSON, store.Now(), nullID(p.UserID), p.Name).Scan(&sd.ID)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, planID, seed, Algorithm, inJSON, resJSON, store.Now(), store.NullID(p.UserID), p.Name).Scan(&sd.ID)
 		if err != nil {
 			return fmt.Errorf("inspect: insert draw: %w", err)
 		}
@@ -107,7 +107,7 @@ func RunDraw(ctx context.Context, db *store.DB, p org.Principal, planID int64, o
 		}
 		// The inputs and result are in the draw row already; the audit entry pins their hash
 		// into the chain, so a later edit of the row is caught by the audit verifier too.
-		return audit.Record(ctx, tx, actor(p), "draw", "inspection_draw", fmt.Sprint(sd.ID), nil, map[string]any{
+		return audit.Record(ctx, tx, p.Actor(), "draw", "inspection_draw", fmt.Sprint(sd.ID), nil, map[string]any{
 			"plan_id": planID, "seed": seed, "algorithm": Algorithm, "targets": len(res.Targets), "team": len(res.Team),
 			"inputs_sha256": sha256Hex(inJSON), "result_sha256": sha256Hex(resJSON)})
 	})
@@ -115,13 +115,6 @@ func RunDraw(ctx context.Context, db *store.DB, p org.Principal, planID int64, o
 		return StoredDraw{}, err
 	}
 	return sd, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // LoadDraw reads a stored draw. Draws are published (一公开), so no principal is needed.

@@ -161,7 +161,7 @@ func AddTarget(ctx context.Context, db *store.DB, p org.Principal, planID, asset
 			return err
 		}
 		out = ts[0]
-		return audit.Record(ctx, tx, actor(p), "add_target", "inspection_plan", fmt.Sprint(planID), nil, out)
+		return audit.Record(ctx, tx, p.Actor(), "add_target", "inspection_plan", fmt.Sprint(planID), nil, out)
 	})
 	return out, err
 }
@@ -314,7 +314,7 @@ func DeclareConflict(ctx context.Context, db *store.DB, p org.Principal, userID,
 			return err
 		}
 		c = cs[0]
-		return audit.Record(ctx, tx, actor(p), "declare_conflict", "inspector", fmt.Sprint(userID), nil, c)
+		return audit.Record(ctx, tx, p.Actor(), "declare_conflict", "inspector", fmt.Sprint(userID), nil, c)
 	})
 	return c, err
 }

@@ -75,7 +75,7 @@ func (s *Service) Submit(ctx context.Context, p org.Principal, in catalog.Input,
 		err = tx.QueryRowContext(ctx, `INSERT INTO intake_requests (asset_id, kind, applicant_user_id, applicant_name, fits_plan, not_duplicate,
 			not_module, can_share, data_rules, step, round, flagged, top_score, quota_year, submitted_at, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'unit', 1, $10, $11, $12, $13, $13, $13) RETURNING id`,
-			asset.ID, string(k), nullID(p.UserID), p.Name, a.FitsPlan, a.NotDuplicate, a.NotModule, a.CanShare, a.DataRules,
+			asset.ID, string(k), store.NullID(p.UserID), p.Name, a.FitsPlan, a.NotDuplicate, a.NotModule, a.CanShare, a.DataRules,
 			flagged, top, year, now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("intake: insert request: %w", err)
@@ -86,7 +86,7 @@ func (s *Service) Submit(ctx context.Context, p org.Principal, in catalog.Input,
 		if err := addReview(ctx, tx, p, id, 1, StepUnit, ActSubmit, "", now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "intake.submit", "intake_request", fmt.Sprint(id), nil,
+		return audit.Record(ctx, tx, p.Actor(), "intake.submit", "intake_request", fmt.Sprint(id), nil,
 			map[string]any{"asset_id": asset.ID, "kind": k, "step": StepUnit, "round": 1, "answers": a, "flagged": flagged, "top_score": top,
 				"matches": matchIDs(ms)})
 	})
@@ -178,7 +178,7 @@ func (s *Service) Resubmit(ctx context.Context, p org.Principal, id int64, in *c
 		if err := addReview(ctx, tx, p, r.ID, r.Round+1, StepUnit, ActResubmit, "", now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "intake.resubmit", "intake_request", fmt.Sprint(r.ID),
+		return audit.Record(ctx, tx, p.Actor(), "intake.resubmit", "intake_request", fmt.Sprint(r.ID),
 			map[string]any{"step": r.Step, "round": r.Round, "answers": r.Answers, "flagged": r.Flagged, "top_score": r.TopScore},
 			map[string]any{"step": StepUnit, "round": r.Round + 1, "answers": a, "flagged": flagged, "top_score": top, "matches": matchIDs(ms)})
 	})
@@ -262,7 +262,7 @@ func saveMatches(ctx context.Context, q store.Querier, id int64, ms []Match) err
 
 func addReview(ctx context.Context, q store.Querier, p org.Principal, id int64, round int, step Step, act Action, comment string, at any) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO intake_reviews (request_id, round, step, action, comment, reviewer_user_id, reviewer_name, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, round, string(step), string(act), comment, nullID(p.UserID), p.Name, at); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, round, string(step), string(act), comment, store.NullID(p.UserID), p.Name, at); err != nil {
 		return fmt.Errorf("intake: record review: %w", err)
 	}
 	return nil
@@ -386,7 +386,7 @@ func (s *Service) Decide(ctx context.Context, p org.Principal, id int64, d Decis
 		if err := addReview(ctx, tx, p, r.ID, r.Round, r.Step, d.Action, comment, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "intake."+string(d.Action), "intake_request", fmt.Sprint(r.ID),
+		return audit.Record(ctx, tx, p.Actor(), "intake."+string(d.Action), "intake_request", fmt.Sprint(r.ID),
 			map[string]any{"step": r.Step, "round": r.Round}, map[string]any{"step": to, "round": r.Round, "comment": comment})
 	})
 	if err != nil {
@@ -434,7 +434,7 @@ func (s *Service) Withdraw(ctx context.Context, p org.Principal, id int64, reaso
 		if err := addReview(ctx, tx, p, r.ID, r.Round, r.Step, ActWithdraw, reason, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "intake.withdraw", "intake_request", fmt.Sprint(r.ID),
+		return audit.Record(ctx, tx, p.Actor(), "intake.withdraw", "intake_request", fmt.Sprint(r.ID),
 			map[string]any{"step": r.Step, "round": r.Round}, map[string]any{"step": StepWithdrawn, "round": r.Round, "comment": reason})
 	})
 	if err != nil {
@@ -526,13 +526,4 @@ func mayReview(ctx context.Context, q store.Querier, p org.Principal, r *Request
 		return errs.E(errs.Forbidden, "您已审批过本申请的其他环节,同一人不能审批两个环节")
 	}
 	return nil
-}
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

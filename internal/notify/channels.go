@@ -225,7 +225,7 @@ func AddChannel(ctx context.Context, db *store.DB, p org.Principal, in ChannelIn
 			return err
 		}
 		c = c.masked()
-		return audit.Record(ctx, tx, actor(p), "create", ObjectType, fmt.Sprint(id), nil, c)
+		return audit.Record(ctx, tx, p.Actor(), "create", ObjectType, fmt.Sprint(id), nil, c)
 	})
 	return c, err
 }
@@ -292,8 +292,6 @@ func DeleteChannel(ctx context.Context, db *store.DB, p org.Principal, id int64)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notify_channels WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("notify: delete channel %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "delete", ObjectType, fmt.Sprint(id), c.masked(), nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", ObjectType, fmt.Sprint(id), c.masked(), nil)
 	})
 }
-
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }

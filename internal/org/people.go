@@ -235,7 +235,7 @@ func CreatePersonTx(ctx context.Context, tx store.Querier, p Principal, in Perso
 	if err != nil {
 		return x, err
 	}
-	return x, audit.Record(ctx, tx, p.actor(), "create", "person", fmt.Sprint(id), nil, x)
+	return x, audit.Record(ctx, tx, p.Actor(), "create", "person", fmt.Sprint(id), nil, x)
 }
 
 func resolveUnit(ctx context.Context, q store.Querier, s Scope, id int64, code string) (Unit, error) {
@@ -299,7 +299,7 @@ func UpdatePersonTx(ctx context.Context, tx store.Querier, p Principal, id int64
 	if err != nil {
 		return after, err
 	}
-	return after, audit.Record(ctx, tx, p.actor(), "update", "person", fmt.Sprint(id), before, after)
+	return after, audit.Record(ctx, tx, p.Actor(), "update", "person", fmt.Sprint(id), before, after)
 }
 
 // DeletePerson removes a person who has no user account. People who leave should normally be
@@ -327,7 +327,7 @@ func (s *Store) DeletePerson(ctx context.Context, p Principal, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("org: delete person: %w", err)
 		}
-		return audit.Record(ctx, tx, p.actor(), "delete", "person", fmt.Sprint(id), x, nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", "person", fmt.Sprint(id), x, nil)
 	})
 }
 

@@ -277,7 +277,7 @@ func CreateUnitTx(ctx context.Context, tx store.Querier, p Principal, in UnitInp
 	if err != nil {
 		return u, err
 	}
-	return u, audit.Record(ctx, tx, p.actor(), "create", "unit", fmt.Sprint(id), nil, u)
+	return u, audit.Record(ctx, tx, p.Actor(), "create", "unit", fmt.Sprint(id), nil, u)
 }
 
 func resolveParent(ctx context.Context, q store.Querier, p Principal, in *UnitInput) (*Unit, error) {
@@ -388,7 +388,7 @@ func UpdateUnitTx(ctx context.Context, tx store.Querier, p Principal, id int64, 
 	if !p.Scope.Contains(after.Path) {
 		return after, errs.Field("parent_id", "不能把单位移出您的管辖范围")
 	}
-	return after, audit.Record(ctx, tx, p.actor(), "update", "unit", fmt.Sprint(id), before, after)
+	return after, audit.Record(ctx, tx, p.Actor(), "update", "unit", fmt.Sprint(id), before, after)
 }
 
 func checkChildrenFit(ctx context.Context, q store.Querier, u Unit, kind UnitKind) error {
@@ -446,7 +446,7 @@ func (s *Store) DeleteUnit(ctx context.Context, p Principal, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM units WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("org: delete unit: %w", err)
 		}
-		return audit.Record(ctx, tx, p.actor(), "delete", "unit", fmt.Sprint(id), u, nil)
+		return audit.Record(ctx, tx, p.Actor(), "delete", "unit", fmt.Sprint(id), u, nil)
 	})
 }
 
@@ -459,4 +459,5 @@ func lockTree(ctx context.Context, q store.Querier) error {
 	return nil
 }
 
-func (p Principal) actor() audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
+// Actor is p as the audit log records it.
+func (p Principal) Actor() audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }

@@ -277,7 +277,7 @@ func CreateUserTx(ctx context.Context, tx store.Querier, p Principal, in UserInp
 	if err != nil {
 		return x, err
 	}
-	return x, audit.Record(ctx, tx, p.actor(), "create", "user", fmt.Sprint(id), nil, x)
+	return x, audit.Record(ctx, tx, p.Actor(), "create", "user", fmt.Sprint(id), nil, x)
 }
 
 func checkUserInput(ctx context.Context, q store.Querier, p Principal, in *UserInput, self int64) error {
@@ -381,7 +381,7 @@ func (s *Store) UpdateUser(ctx context.Context, p Principal, id int64, in UserIn
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, p.actor(), "update", "user", fmt.Sprint(id), before, x)
+		return audit.Record(ctx, tx, p.Actor(), "update", "user", fmt.Sprint(id), before, x)
 	})
 	return x, err
 }

@@ -127,13 +127,13 @@ func Attach(ctx context.Context, db *store.DB, p org.Principal, id int64, filena
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_attachments (item_id, filename, content_type, size, sha256, data, actor_id, actor, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, id, a.Filename, a.ContentType, a.Size, a.SHA256, data,
-			nullID(p.UserID), p.Name, a.At).Scan(&a.ID); err != nil {
+			store.NullID(p.UserID), p.Name, a.At).Scan(&a.ID); err != nil {
 			return fmt.Errorf("rectify: store attachment of item %d: %w", id, err)
 		}
 		if err := addHistory(ctx, tx, id, p, a.At, "attach", it.Status, it.Status, a.Filename); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "attach", ObjectType, fmt.Sprint(id), nil, a)
+		return audit.Record(ctx, tx, p.Actor(), "attach", ObjectType, fmt.Sprint(id), nil, a)
 	})
 	return a, err
 }

@@ -98,7 +98,7 @@ func transition(ctx context.Context, db *store.DB, p org.Principal, id int64, ac
 		}
 		at := now()
 		set := `status = $1, updated_by_id = $2, updated_by = $3, updated_at = $4`
-		args := []any{string(t.to), nullID(p.UserID), p.Name, at}
+		args := []any{string(t.to), store.NullID(p.UserID), p.Name, at}
 		add := func(col string, v any) {
 			args = append(args, v)
 			set += fmt.Sprintf(", %s = $%d", col, len(args))
@@ -110,11 +110,11 @@ func transition(ctx context.Context, db *store.DB, p org.Principal, id int64, ac
 			}
 		case ActSubmit:
 			add("completion", text)
-			add("fixed_by_id", nullID(p.UserID))
+			add("fixed_by_id", store.NullID(p.UserID))
 			add("fixed_by", p.Name)
 			add("rejection_reason", "")
 		case ActVerify:
-			add("verified_by_id", nullID(p.UserID))
+			add("verified_by_id", store.NullID(p.UserID))
 			add("verified_by", p.Name)
 			add("closed_at", at)
 		case ActReject:
@@ -147,7 +147,7 @@ func transition(ctx context.Context, db *store.DB, p org.Principal, id int64, ac
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), string(act), ObjectType, fmt.Sprint(id), before, out)
+		return audit.Record(ctx, tx, p.Actor(), string(act), ObjectType, fmt.Sprint(id), before, out)
 	})
 	return out, err
 }
@@ -172,7 +172,7 @@ func UpdateProgress(ctx context.Context, db *store.DB, p org.Principal, id int64
 		}
 		at := now()
 		r, err := tx.ExecContext(ctx, `UPDATE ledger_items SET progress = $1, updated_by_id = $2, updated_by = $3, updated_at = $4
-			WHERE id = $5 AND status = $6`, progress, nullID(p.UserID), p.Name, at, id, string(before.Status))
+			WHERE id = $5 AND status = $6`, progress, store.NullID(p.UserID), p.Name, at, id, string(before.Status))
 		if err != nil {
 			return fmt.Errorf("rectify: update progress of item %d: %w", id, err)
 		}
@@ -185,7 +185,7 @@ func UpdateProgress(ctx context.Context, db *store.DB, p org.Principal, id int64
 		if out, err = get(ctx, tx, org.Scope{All: true}, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "progress", ObjectType, fmt.Sprint(id),
+		return audit.Record(ctx, tx, p.Actor(), "progress", ObjectType, fmt.Sprint(id),
 			map[string]any{"progress": before.Progress}, map[string]any{"progress": out.Progress})
 	})
 	return out, err
@@ -228,10 +228,10 @@ func AddComment(ctx context.Context, db *store.DB, p org.Principal, id int64, bo
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_comments (item_id, at, actor_id, actor, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			id, c.At, nullID(p.UserID), p.Name, body).Scan(&c.ID); err != nil {
+			id, c.At, store.NullID(p.UserID), p.Name, body).Scan(&c.ID); err != nil {
 			return fmt.Errorf("rectify: add comment to item %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "comment", ObjectType, fmt.Sprint(id), nil, c)
+		return audit.Record(ctx, tx, p.Actor(), "comment", ObjectType, fmt.Sprint(id), nil, c)
 	})
 	return c, err
 }
@@ -308,7 +308,7 @@ func AddAccountability(ctx context.Context, db *store.DB, p org.Principal, id in
 		if err != nil {
 			return err
 		}
-		out, err = addAccountability(ctx, tx, it, actor(p), k, note, on, 0)
+		out, err = addAccountability(ctx, tx, it, p.Actor(), k, note, on, 0)
 		return err
 	})
 	return out, err
@@ -318,7 +318,7 @@ func AddAccountability(ctx context.Context, db *store.DB, p org.Principal, id in
 func addAccountability(ctx context.Context, tx store.Querier, it Item, a audit.Actor, k Kind, note string, on time.Time, step int) (Accountability, error) {
 	x := Accountability{Kind: k, Note: note, On: on, Step: step, ActorID: a.ID, Actor: a.Name, At: now()}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_accountability (item_id, kind, note, on_date, step, actor_id, actor, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, it.ID, string(k), note, on, step, nullID(a.ID), a.Name, x.At).Scan(&x.ID); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, it.ID, string(k), note, on, step, store.NullID(a.ID), a.Name, x.At).Scan(&x.ID); err != nil {
 		return x, fmt.Errorf("rectify: add accountability to item %d: %w", it.ID, err)
 	}
 	if err := addHistoryActor(ctx, tx, it.ID, a, x.At, "accountability", it.Status, it.Status, k.Label()+":"+note); err != nil {

@@ -244,15 +244,6 @@ func requireVerify(p org.Principal) error {
 	return requireAny(p, verifyRoles, "只有领导小组办公室、牵头处室、检查员或系统管理员可以验收、驳回整改事项或记录问责")
 }
 
-func actor(p org.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Name: p.Name} }
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // Input is what a caller sets on a new item. The deadline is either DeadlineWorkdays working
 // days from today (by the working-day calendar) or the date Deadline; exactly one must be given.
 type Input struct {
@@ -429,9 +420,9 @@ func createTx(ctx context.Context, tx store.Querier, p org.Principal, in Input, 
 		responsible_person_id, lead_unit_id, deadline, status, progress, completion, created_by_id, created_by, created_at,
 		updated_by_id, updated_by, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $15, $16, $17) RETURNING id`,
-		number, string(in.Source), unit.id, nullID(in.AssetID), nullID(o.findingID), in.Title, in.Description, in.Measures,
-		in.ResponsiblePersonID, nullID(in.LeadUnitID), deadline, string(status), o.progress, o.completion,
-		nullID(p.UserID), p.Name, at).Scan(&id)
+		number, string(in.Source), unit.id, store.NullID(in.AssetID), store.NullID(o.findingID), in.Title, in.Description, in.Measures,
+		in.ResponsiblePersonID, store.NullID(in.LeadUnitID), deadline, string(status), o.progress, o.completion,
+		store.NullID(p.UserID), p.Name, at).Scan(&id)
 	if store.IsUnique(err) {
 		if o.findingID != 0 {
 			return Item{}, errs.E(errs.Conflict, "该体检问题已转入整改台账,不能重复转换")
@@ -458,7 +449,7 @@ func createTx(ctx context.Context, tx store.Querier, p org.Principal, in Input, 
 			return x, err
 		}
 	}
-	return x, audit.Record(ctx, tx, actor(p), action, ObjectType, fmt.Sprint(id), nil, x)
+	return x, audit.Record(ctx, tx, p.Actor(), action, ObjectType, fmt.Sprint(id), nil, x)
 }
 
 // nextNumber hands out the next ZG-<year>-<nnnn>. The upsert's row lock makes concurrent
@@ -537,12 +528,12 @@ func checkAsset(ctx context.Context, q store.Querier, id int64, unit unitRef) er
 }
 
 func addHistory(ctx context.Context, q store.Querier, itemID int64, p org.Principal, at time.Time, action string, from, to Status, reason string) error {
-	return addHistoryActor(ctx, q, itemID, actor(p), at, action, from, to, reason)
+	return addHistoryActor(ctx, q, itemID, p.Actor(), at, action, from, to, reason)
 }
 
 func addHistoryActor(ctx context.Context, q store.Querier, itemID int64, a audit.Actor, at time.Time, action string, from, to Status, reason string) error {
 	if _, err := q.ExecContext(ctx, `INSERT INTO ledger_history (item_id, at, actor_id, actor, action, from_status, to_status, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, itemID, at, nullID(a.ID), a.Name, action, string(from), string(to), reason); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, itemID, at, store.NullID(a.ID), a.Name, action, string(from), string(to), reason); err != nil {
 		return fmt.Errorf("rectify: write history of item %d: %w", itemID, err)
 	}
 	return nil

@@ -85,7 +85,7 @@ func Update(ctx context.Context, db *store.DB, p org.Principal, id int64, in Upd
 		r, err := tx.ExecContext(ctx, `UPDATE ledger_items SET title = $1, description = $2, measures = $3, responsible_person_id = $4,
 			lead_unit_id = $5, deadline = $6, updated_by_id = $7, updated_by = $8, updated_at = $9
 			WHERE id = $10 AND status = $11`,
-			in.Title, in.Description, in.Measures, in.ResponsiblePersonID, nullID(in.LeadUnitID), deadline, nullID(p.UserID), p.Name, at,
+			in.Title, in.Description, in.Measures, in.ResponsiblePersonID, store.NullID(in.LeadUnitID), deadline, store.NullID(p.UserID), p.Name, at,
 			id, string(before.Status))
 		if err != nil {
 			return fmt.Errorf("rectify: update item %d: %w", id, err)
@@ -116,7 +116,7 @@ func Update(ctx context.Context, db *store.DB, p org.Principal, id int64, in Upd
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, actor(p), action, ObjectType, fmt.Sprint(id), before, out)
+		return audit.Record(ctx, tx, p.Actor(), action, ObjectType, fmt.Sprint(id), before, out)
 	})
 	return out, err
 }

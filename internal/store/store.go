@@ -233,3 +233,11 @@ func Prefix(s string) string { return EscapeLike(s) + "%" }
 // Now is the current time as stored: UTC, truncated to microseconds (PostgreSQL's precision), so
 // that values read back compare equal to values written.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// NullID is id as a query argument for a nullable reference: NULL for 0, which no row has.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

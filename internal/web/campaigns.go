@@ -57,8 +57,6 @@ func (s *Server) campaignStore() *campaign.Store { return campaign.New(s.DB) }
 
 func principal(r *http.Request) org.Principal { return httpx.CallerFrom(r.Context()).Principal() }
 
-func isManager(p org.Principal) bool { return p.Has(org.RoleOffice) || p.Has(org.RoleAdmin) }
-
 // fieldErrs spreads an error over the fields it names: every item of a list (the phases' dates
 // are checked all at once) or the one field of a single error.
 func fieldErrs(err error) map[string]string {
@@ -121,7 +119,7 @@ func (s *Server) campaigns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "campaigns", view{Title: "专项行动", Active: "campaigns",
-		Data: map[string]any{"Campaigns": list, "Manager": isManager(p)}})
+		Data: map[string]any{"Campaigns": list, "Manager": campaign.Manager(p)}})
 }
 
 type phaseField struct {
@@ -184,7 +182,7 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, d ca
 
 func (s *Server) campaignNew(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	if !isManager(p) {
+	if !campaign.Manager(p) {
 		s.fail(w, r, errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以新建专项行动"))
 		return
 	}
@@ -242,7 +240,7 @@ func (s *Server) campaignEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !isManager(p) {
+	if !campaign.Manager(p) {
 		s.fail(w, r, errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以编辑专项行动"))
 		return
 	}
@@ -325,7 +323,7 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, task, no
 		return
 	}
 	asOf := campaignNow()
-	d := campaignData{C: c, Manager: isManager(p), Liaison: p.Has(org.RoleLiaison), Kinds: campaign.TaskKinds,
+	d := campaignData{C: c, Manager: campaign.Manager(p), Liaison: p.Has(org.RoleLiaison), Kinds: campaign.TaskKinds,
 		UnitKinds: []org.UnitKind{org.Detachment, org.Brigade, org.Station, org.Department}, Task: task, Note: note}
 	if v := r.URL.Query().Get("as_of"); v != "" {
 		t, err := campaignDay("as_of", "查看日期", v)
@@ -462,7 +460,7 @@ func (s *Server) submitContext(w http.ResponseWriter, r *http.Request) (submitDa
 		s.fail(w, r, errs.E(errs.NotFound, "任务不存在或不在您的管辖范围内"))
 		return d, false
 	}
-	if !isManager(p) && !p.Has(org.RoleLiaison) {
+	if !campaign.Manager(p) && !p.Has(org.RoleLiaison) {
 		s.fail(w, r, errs.E(errs.Forbidden, "只有单位联络员或领导小组办公室可以报送材料"))
 		return d, false
 	}
@@ -604,7 +602,7 @@ func (s *Server) renderSubmission(w http.ResponseWriter, r *http.Request, proble
 	if !ok {
 		return
 	}
-	d := submissionData{C: c, Task: t, Sub: sub, Manager: isManager(principal(r)), Form: form, Problem: problem}
+	d := submissionData{C: c, Task: t, Sub: sub, Manager: campaign.Manager(principal(r)), Form: form, Problem: problem}
 	v := view{Title: "报送记录", Active: "campaigns", Data: d}
 	if formErr != nil {
 		s.formFail(w, r, "campaign_submission", v, formErr)
@@ -658,7 +656,7 @@ func (s *Server) campaignFileProblem(w http.ResponseWriter, r *http.Request) {
 	r.SetPathValue("sid", strconv.FormatInt(sid, 10))
 	form := formMap(r, "responsible_code", "workdays")
 	fail := func(err error) { s.renderSubmission(w, r, pid, form, err) }
-	if !isManager(p) {
+	if !campaign.Manager(p) {
 		fail(errs.E(errs.Forbidden, "只有领导小组办公室或系统管理员可以将问题纳入整改台账"))
 		return
 	}
@@ -821,7 +819,7 @@ func (s *Server) renderLists(w http.ResponseWriter, r *http.Request, formErr err
 		s.fail(w, r, err)
 		return
 	}
-	d := listsData{C: c, Units: e.Units, Manager: isManager(p)}
+	d := listsData{C: c, Units: e.Units, Manager: campaign.Manager(p)}
 	d.Commend, d.Interview = campaign.Suggest(evaluate.Metrics(e), campaign.DefaultListRules)
 	for _, k := range []campaign.ListKind{campaign.Commend, campaign.Interview} {
 		l, err := s.campaignStore().GetList(ctx, p, c.ID, k)

@@ -28,9 +28,6 @@ import (
 // Who may do what is decided by the inspect and rectify packages (see their docs); the pages
 // only offer the forms a caller may use and show the packages' Chinese errors beside the fields.
 
-// fileWorkdays is the deadline of a ledger item filed from a failed checklist item.
-const fileWorkdays = filing.DefaultWorkdays
-
 func (s *Server) inspectionRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /inspections", s.page(org.PermCatalogRead, s.inspections))
 	mux.Handle("GET /inspections/new", s.page(org.PermCatalogRead, s.inspectionNew))
@@ -288,7 +285,7 @@ func (s *Server) planData(r *http.Request, p org.Principal, id int64) (planData,
 	}
 	plan, targets := pv.plan, pv.targets
 	d := planData{Plan: plan, Limited: pv.limited, CanManage: manages(p) && !pv.limited, CanFile: filesLedger(p) && !pv.limited,
-		Workdays: fileWorkdays, Ratio: bpText(plan.RatioBP), InspectorRatio: bpText(plan.InspectorRatioBP)}
+		Workdays: filing.DefaultWorkdays, Ratio: bpText(plan.RatioBP), InspectorRatio: bpText(plan.InspectorRatioBP)}
 	var results []inspect.Result
 	if pv.limited {
 		results = pv.results
@@ -495,7 +492,7 @@ func (s *Server) inspectionResults(w http.ResponseWriter, r *http.Request) {
 
 // inspectionFile turns a failed checklist item into a ledger item (整改台账) in one step, by
 // package filing: the asset's accountable person as responsible (or the person whose 工号 the form
-// gives, when the asset has none) and a deadline of fileWorkdays working days. filing writes the
+// gives, when the asset has none) and a deadline of filing.DefaultWorkdays working days. filing writes the
 // item and the result's mark in one transaction, so a second office user filing the same result
 // at the same moment gets a conflict and nothing is created twice.
 func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
@@ -542,7 +539,7 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 		}
 		person = pr.ID
 	}
-	if _, err := filing.FileInspectionFailure(ctx, s.DB, p, f, filing.Options{ResponsiblePersonID: person, Workdays: fileWorkdays}); err != nil {
+	if _, err := filing.FileInspectionFailure(ctx, s.DB, p, f, filing.Options{ResponsiblePersonID: person}); err != nil {
 		if httpx.Field(err) == "responsible_person_id" {
 			err = errs.Field("responsible_code", httpx.Message(err))
 		}
